@@ -1,0 +1,85 @@
+/** Domain types shared by every layer. Wire formats stay inside `core/provider`. */
+
+/** Who wrote a message. The system prompt lives in settings, not in history. */
+export type Role = 'user' | 'assistant'
+
+/**
+ * How a message stands. User messages are always `done`. An answer is `streaming` while tokens
+ * arrive, then `done` (finished normally), `stopped` (the user stopped it), `interrupted` (the
+ * connection ended early or the tab closed mid-stream) or `error` (the server refused or failed).
+ */
+export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'interrupted' | 'error'
+
+/** Token counts reported by the provider (the last report wins; providers send cumulative totals). */
+export interface Usage {
+  promptTokens: number
+  completionTokens: number
+  totalTokens: number
+  reasoningTokens?: number
+}
+
+/** Sampling parameters, named as in the UI; the request builder maps them to wire names. */
+export interface GenerationParams {
+  maxTokens: number
+  temperature: number
+  topP: number
+  topK: number
+  frequencyPenalty: number
+  n: number
+}
+
+/** Name of one optional generation parameter, used by presets to say what an endpoint accepts. */
+export type ParamName = keyof GenerationParams | 'responseFormat' | 'streamOptions'
+
+/** Where an error came from; the UI chooses its wording by kind (and HTTP status), never by text. */
+export type ErrorKind = 'config' | 'http' | 'network' | 'timeout' | 'protocol' | 'stream' | 'aborted'
+
+/** A failure as stored with a message: the user-facing text plus enough to re-classify it. */
+export interface MessageError {
+  kind: ErrorKind
+  /** The full user-facing message (already redacted of the API key). */
+  message: string
+  status?: number
+}
+
+/** One stored message. One IndexedDB record per message so a streaming save writes one small record. */
+export interface ChatMessage {
+  id: string
+  conversationId: string
+  /** Position within the conversation (0, 1, 2 …); stable ordering without relying on clocks. */
+  seq: number
+  role: Role
+  content: string
+  reasoning: string
+  status: MessageStatus
+  /** Epoch milliseconds. For an answer, the time its question was sent. */
+  createdAt: number
+  updatedAt: number
+  /** Answers only: model and provider that produced it. */
+  model?: string
+  finishReason?: string
+  usage?: Usage
+  error?: MessageError
+}
+
+/** One conversation's metadata; its messages are separate records. */
+export interface Conversation {
+  id: string
+  title: string
+  createdAt: number
+  updatedAt: number
+}
+
+/** Everything the user sets in Settings. Persisted as one small record. */
+export interface Settings {
+  apiKey: string
+  providerId: string
+  baseUrl: string
+  model: string
+  systemPrompt: string
+  params: GenerationParams
+  /** Seconds without a byte before a streaming request is abandoned. */
+  idleTimeoutSeconds: number
+  /** Whether `conversation.txt` includes reasoning text. */
+  exportReasoning: boolean
+}
