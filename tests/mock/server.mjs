@@ -1,0 +1,525 @@
+// A loopback mock of an OpenAI-compatible chat API, for trying the app without a key and for the
+// e2e tests. Plain Node `http`, no dependencies.
+//
+//   npm run mock                      # http://127.0.0.1:8787/v1, any API key accepted
+//   MOCK_PORT=9000 npm run mock
+//
+// Behaviour is chosen by a directive in the LAST user message: "tell me a joke mock:slow".
+// Numeric arguments follow the name: `mock:slow:200:50` = 200 chunks, 50 ms apart (see SCENARIOS).
+//
+// Test-only routes (not part of any provider API):
+//   GET  /__log[?tag=T]    every recorded request as JSON (OPTIONS preflights included)
+//   POST /__reset[?tag=T]  forget recorded requests
+// A base URL of the form http://127.0.0.1:8787/t/<tag>/v1 behaves exactly like /v1 but files the
+// requests under <tag>, so tests running in parallel against one server do not see each other's log.
+
+import http from 'node:http'
+import { pathToFileURL } from 'node:url'
+
+/** Scenario name → [description, argument syntax]. Printed when run directly. */
+export const SCENARIOS = {
+  default: ['friendly Markdown-ish answer echoing the question (with Chinese), SSE', 'mock:default[:chunks=40[:delayMs=15]]'],
+  slow: ['a long answer, for stop tests', 'mock:slow[:chunks=80[:delayMs=100]]'],
+  reasoning: ['DeepSeek-style reasoning_content (content:null) for ~1 s, then content', 'mock:reasoning[:reasoningChunks=20[:delayMs=50]]'],
+  think: ['<think>…</think> inside content, then the answer', 'mock:think[:chunks=20[:delayMs=15]]'],
+  length: ['normal stream that ends with finish_reason "length"', 'mock:length[:chunks=20[:delayMs=15]]'],
+  nospace: ['SSE lines written as "data:{…}" (no space), CRLF line ends', 'mock:nospace[:chunks=20[:delayMs=15]]'],
+  401: ['HTTP 401, OpenAI-style invalid_api_key error', 'mock:401'],
+  '401echo': ['HTTP 401 whose message echoes the whole bearer token (tests redaction)', 'mock:401echo'],
+  402: ['HTTP 402, DeepSeek-style "Insufficient Balance"', 'mock:402'],
+  429: ['HTTP 429 with Retry-After, SiliconFlow-style body', 'mock:429[:retryAfterSeconds=7]'],
+  400: ['HTTP 400, SiliconFlow-style {"code":20012,…}', 'mock:400'],
+  '502html': ['HTTP 502 nginx HTML page (CRLF, contains a <script> tag)', 'mock:502html'],
+  'midstream-error': ['n content chunks, then a data: {"error":…} event, then end', 'mock:midstream-error[:chunks=10[:delayMs=15]]'],
+  drop: ['n content chunks, then the socket is destroyed (no [DONE])', 'mock:drop[:chunks=10[:delayMs=15]]'],
+  eof: ['n content chunks, then a clean end without finish_reason or [DONE]', 'mock:eof[:chunks=10[:delayMs=15]]'],
+  silent: ['200 + headers + one chunk, then silence until the client goes away', 'mock:silent'],
+  hang: ['accepts the request and never sends headers', 'mock:hang'],
+  json: ['a non-streamed JSON completion although stream:true was asked', 'mock:json'],
+  long: ['n one-word chunks, unpaced', 'mock:long[:tokens=2000]'],
+}
+
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers': 'authorization, content-type',
+  'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+  'Access-Control-Expose-Headers': 'Retry-After',
+}
+
+const MAX_BODY_BYTES = 5 * 1024 * 1024
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Find the last `mock:<name>[:n[:n]]` directive in a text. */
+export function parseDirective(text) {
+  const matches = [...String(text).matchAll(/mock:([a-z0-9]+(?:-[a-z0-9]+)*)((?::\d+)*)/gi)]
+  const last = matches.at(-1)
+  if (!last) return { name: 'default', args: [] }
+  const args = last[2] ? last[2].slice(1).split(':').map(Number) : []
+  return { name: last[1].toLowerCase(), args }
+}
+
+/** The text of the last user message of an OpenAI request body ('' when there is none). */
+export function lastUserText(body) {
+  const messages = Array.isArray(body?.messages) ? body.messages : []
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]
+    if (m && m.role === 'user') {
+      if (typeof m.content === 'string') return m.content
+      if (Array.isArray(m.content)) {
+        return m.content.map((p) => (p && typeof p.text === 'string' ? p.text : '')).join('')
+      }
+      return ''
+    }
+  }
+  return ''
+}
+
+/**
+ * Split a text into exactly `n` non-empty pieces at word boundaries (adding filler sentences when
+ * the text is too short). Deterministic, so a test can recompute what was sent.
+ */
+export function splitIntoPieces(text, n) {
+  const tokens = text.match(/\s*\S+\s*/g) ?? []
+  let k = 1
+  while (tokens.length < n) tokens.push(`Filler sentence ${k++}. `)
+  const pieces = []
+  for (let i = 0; i < n; i++) {
+    const from = Math.floor((i * tokens.length) / n)
+    const to = Math.floor(((i + 1) * tokens.length) / n)
+    pieces.push(tokens.slice(from, to).join(''))
+  }
+  return pieces
+}
+
+/** The default friendly answer. */
+export function friendlyAnswer(question) {
+  const firstLine = question.split('\n')[0]?.trim() ?? ''
+  const echo = firstLine.length > 120 ? `${firstLine.slice(0, 120)}…` : firstLine
+  return (
+    `你好！You asked: "${echo}".\n\n` +
+    '## A mock answer\n\n' +
+    'This reply comes from the **Inkstream mock server**, so no real model was involved:\n\n' +
+    '- it streams in small pieces, 一点一点地;\n' +
+    '- it accepts any API key;\n' +
+    '- add `mock:slow`, `mock:reasoning` or `mock:429` to a question to try other behaviours.\n\n' +
+    '祝你今天愉快！Have a nice day.'
+  )
+}
+
+function slowAnswer(question) {
+  const parts = []
+  for (let i = 1; i <= 12; i++) {
+    parts.push(`Paragraph ${i} of a deliberately slow answer to "${question.split('\n')[0]?.slice(0, 40) ?? ''}". 慢慢来，第${i}段。\n\n`)
+  }
+  return parts.join('')
+}
+
+const REASONING_TEXT =
+  'The user wants an answer. Let me think step by step. 首先，理解问题。 Then consider the options, ' +
+  'weigh them, check the edge cases, and finally write a short, friendly reply.'
+const REASONED_ANSWER = 'After thinking it over: the answer is 42. 答案是四十二。'
+
+/**
+ * Start the mock server. Resolves once it listens.
+ * @param {{ port?: number, host?: string, quiet?: boolean }} [options]
+ * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
+ */
+export function startMockServer({ port = 0, host = '127.0.0.1', quiet = true } = {}) {
+  /** @type {Array<Record<string, unknown>>} */
+  let log = []
+  let nextId = 1
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      if (!quiet) console.error('[mock] handler failed:', err)
+      try {
+        if (!res.headersSent) sendJson(res, 500, { error: { message: `mock server error: ${err?.message ?? err}`, type: 'server_error' } })
+        else res.destroy()
+      } catch {
+        // The socket is already gone; nothing left to tell anyone.
+      }
+    })
+  })
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+    else socket.destroy()
+  })
+
+  async function handle(req, res) {
+    const url = new URL(req.url ?? '/', 'http://mock.invalid')
+    let path = url.pathname
+    let tag = null
+    const tagged = /^\/t\/([A-Za-z0-9_-]{1,100})(\/.*)$/.exec(path)
+    if (tagged) {
+      tag = tagged[1]
+      path = tagged[2]
+    }
+
+    // Test-only control routes.
+    if (path === '/__log' && req.method === 'GET') {
+      const want = url.searchParams.get('tag')
+      return sendJson(res, 200, want === null ? log : log.filter((e) => e.tag === want))
+    }
+    if (path === '/__reset' && (req.method === 'POST' || req.method === 'GET')) {
+      const want = url.searchParams.get('tag')
+      log = want === null ? [] : log.filter((e) => e.tag !== want)
+      return sendJson(res, 200, { ok: true })
+    }
+
+    const entry = {
+      id: nextId++,
+      tag,
+      time: new Date().toISOString(),
+      method: req.method,
+      path,
+      url: req.url,
+      headers: { ...req.headers },
+      body: null,
+      rawBody: null,
+      scenario: null,
+      status: null,
+      // What the mock sent as answer text so far (content / reasoning), for exact comparisons.
+      sent: { content: '', reasoning: '' },
+      // Set when the response ends: finished = the server wrote it all; aborted = the socket closed
+      // before that (the client went away, or the scenario destroyed it).
+      finished: false,
+      aborted: false,
+      closedAt: null,
+    }
+    log.push(entry)
+    res.on('finish', () => {
+      entry.finished = true
+    })
+    res.on('close', () => {
+      entry.closedAt = new Date().toISOString()
+      if (!entry.finished) entry.aborted = true
+    })
+
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { ...CORS_HEADERS, 'Access-Control-Max-Age': '0', 'Content-Length': '0' })
+      return res.end()
+    }
+
+    let raw
+    try {
+      raw = await readBody(req)
+    } catch (err) {
+      entry.status = 413
+      return sendJson(res, 413, { error: { message: String(err?.message ?? err), type: 'invalid_request_error' } })
+    }
+    entry.rawBody = raw.length > 0 ? raw.slice(0, 100_000) : null
+
+    if (path === '/v1/models' && req.method === 'GET') {
+      entry.status = 200
+      return sendJson(res, 200, {
+        object: 'list',
+        data: [
+          { id: 'mock-model', object: 'model', created: 1700000000, owned_by: 'inkstream-mock' },
+          { id: 'mock-reasoner', object: 'model', created: 1700000000, owned_by: 'inkstream-mock' },
+        ],
+      })
+    }
+
+    if (path === '/v1/chat/completions' && req.method === 'POST') {
+      let body
+      try {
+        body = JSON.parse(raw)
+      } catch (err) {
+        entry.status = 400
+        return sendJson(res, 400, { error: { message: `Invalid JSON body: ${err?.message ?? err}`, type: 'invalid_request_error', code: 'invalid_json' } })
+      }
+      entry.body = body
+      entry.rawBody = null
+      if (body === null || typeof body !== 'object' || !Array.isArray(body.messages)) {
+        entry.status = 400
+        return sendJson(res, 400, { error: { message: "'messages' must be an array", type: 'invalid_request_error', code: 'invalid_messages' } })
+      }
+      return chat(req, res, body, entry)
+    }
+
+    entry.status = 404
+    return sendJson(res, 404, { error: { message: `No route for ${req.method} ${path}`, type: 'invalid_request_error', code: 'not_found' } })
+  }
+
+  async function chat(req, res, body, entry) {
+    const question = lastUserText(body)
+    const { name, args } = parseDirective(question)
+    entry.scenario = [name, ...args].join(':')
+    const model = typeof body.model === 'string' && body.model ? body.model : 'mock-model'
+    const stream = body.stream === true
+    const arg = (i, fallback) => (Number.isFinite(args[i]) && args[i] >= 0 ? args[i] : fallback)
+    const auth = String(req.headers.authorization ?? '')
+    const sse = createSse(res, entry, model)
+
+    switch (name) {
+      case 'default':
+        if (!stream) return sendCompletion(res, entry, model, friendlyAnswer(question))
+        return sse.run({ pieces: splitIntoPieces(friendlyAnswer(question), Math.max(1, arg(0, 40))), delay: arg(1, 15), keepAliveEvery: 9 })
+      case 'slow':
+        return sse.run({ pieces: splitIntoPieces(slowAnswer(question), Math.max(1, arg(0, 80))), delay: arg(1, 100) })
+      case 'length':
+        return sse.run({ pieces: splitIntoPieces(friendlyAnswer(question), Math.max(1, arg(0, 20))), delay: arg(1, 15), finishReason: 'length' })
+      case 'nospace':
+        return sse.run({ pieces: splitIntoPieces(friendlyAnswer(question), Math.max(1, arg(0, 20))), delay: arg(1, 15), noSpace: true })
+      case 'reasoning': {
+        const n = Math.max(1, arg(0, 20))
+        return sse.run({
+          reasoningPieces: splitIntoPieces(REASONING_TEXT, n),
+          pieces: splitIntoPieces(REASONED_ANSWER, 8),
+          delay: arg(1, 50),
+          contentDelay: 15,
+        })
+      }
+      case 'think': {
+        const pieces = ['<think>', ...splitIntoPieces(REASONING_TEXT, 10), '</think>', '\n\n', ...splitIntoPieces(REASONED_ANSWER, Math.max(1, arg(0, 20) - 13))]
+        return sse.run({ pieces, delay: arg(1, 15) })
+      }
+      case 'midstream-error':
+        return sse.run({
+          pieces: splitIntoPieces(slowAnswer(question), Math.max(1, arg(0, 10)) * 8).slice(0, Math.max(1, arg(0, 10))),
+          delay: arg(1, 15),
+          ending: 'error',
+        })
+      case 'drop':
+        return sse.run({ pieces: splitIntoPieces(slowAnswer(question), Math.max(1, arg(0, 10)) * 8).slice(0, Math.max(1, arg(0, 10))), delay: arg(1, 15), ending: 'drop' })
+      case 'eof':
+        return sse.run({ pieces: splitIntoPieces(slowAnswer(question), Math.max(1, arg(0, 10)) * 8).slice(0, Math.max(1, arg(0, 10))), delay: arg(1, 15), ending: 'eof' })
+      case 'silent':
+        return sse.run({ pieces: ['Hello'], delay: 0, ending: 'silent' })
+      case 'hang':
+        entry.status = null
+        return // never answer; the socket closes when the client gives up (or the server closes)
+      case 'long': {
+        const n = Math.max(1, arg(0, 2000))
+        const pieces = Array.from({ length: n }, (_, i) => `w${i + 1} `)
+        return sse.run({ pieces, delay: 0 })
+      }
+      case 'json':
+        return sendCompletion(res, entry, model, friendlyAnswer(question))
+      case '401':
+        entry.status = 401
+        return sendJson(
+          res,
+          401,
+          { error: { message: 'Incorrect API key provided: sk-te***...', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } },
+          {},
+          true,
+        )
+      case '401echo': {
+        entry.status = 401
+        const key = auth.replace(/^Bearer\s+/i, '')
+        return sendJson(res, 401, {
+          error: { message: `Incorrect API key provided: ${key}. You can find your API key at https://platform.example/account/api-keys.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+        })
+      }
+      case '402':
+        entry.status = 402
+        return sendJson(res, 402, { error: { message: 'Insufficient Balance', type: 'unknown_error' } })
+      case '429':
+        entry.status = 429
+        return sendJson(
+          res,
+          429,
+          { message: 'Request was rejected due to rate limiting. Details:TPM limit reached.', data: null },
+          { 'Retry-After': String(arg(0, 7)) },
+        )
+      case '400':
+        entry.status = 400
+        return sendJson(res, 400, { code: 20012, message: 'Model does not exist. Please check it carefully.', data: null })
+      case '502html': {
+        entry.status = 502
+        const html =
+          '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n' +
+          '<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n' +
+          '<script>window.__pwn && window.__pwn("502html")</script>\r\n</body>\r\n</html>\r\n'
+        res.writeHead(502, { ...CORS_HEADERS, 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(html) })
+        return res.end(html)
+      }
+      default:
+        entry.status = 400
+        return sendJson(res, 400, {
+          error: { message: `Unknown mock scenario "${name}". Known: ${Object.keys(SCENARIOS).join(', ')}`, type: 'invalid_request_error', code: 'unknown_scenario' },
+        })
+    }
+  }
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      const address = server.address()
+      const actualPort = typeof address === 'object' && address ? address.port : port
+      resolve({
+        url: `http://${host}:${actualPort}`,
+        port: actualPort,
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections()
+            server.close(() => done())
+          }),
+      })
+    })
+  })
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = []
+    let size = 0
+    req.on('data', (chunk) => {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error(`request body larger than ${MAX_BODY_BYTES} bytes`))
+        req.resume()
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function sendJson(res, status, value, extraHeaders = {}, pretty = false) {
+  const text = JSON.stringify(value, null, pretty ? 2 : 0) + '\n'
+  res.writeHead(status, {
+    ...CORS_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...extraHeaders,
+  })
+  res.end(text)
+}
+
+function sendCompletion(res, entry, model, content) {
+  entry.status = 200
+  entry.sent.content = content
+  sendJson(res, 200, {
+    id: `chatcmpl-mock-${entry.id}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content }, logprobs: null, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 12, completion_tokens: 34, total_tokens: 46 },
+  })
+}
+
+/** Writes OpenAI-style chat.completion.chunk events and records what was sent. */
+function createSse(res, entry, model) {
+  const created = Math.floor(Date.now() / 1000)
+  const id = `chatcmpl-mock-${entry.id}`
+  let gone = false
+  res.on('close', () => {
+    gone = true
+  })
+
+  function chunk(delta, finishReason = null) {
+    return {
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      system_fingerprint: 'fp_mock',
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    }
+  }
+
+  /** Write one event; resolves after backpressure clears. */
+  function write(text) {
+    if (gone) return Promise.resolve(false)
+    const ok = res.write(text)
+    if (ok) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const done = () => {
+        res.off('drain', done)
+        res.off('close', done)
+        resolve(!gone)
+      }
+      res.on('drain', done)
+      res.on('close', done)
+    })
+  }
+
+  return {
+    async run({ pieces = [], reasoningPieces = [], delay = 15, contentDelay, keepAliveEvery = 0, finishReason = 'stop', ending = 'done', noSpace = false }) {
+      entry.status = 200
+      res.writeHead(200, {
+        ...CORS_HEADERS,
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache',
+        Connection: 'keep-alive',
+      })
+      res.socket?.setNoDelay(true)
+      const nl = noSpace ? '\r\n' : '\n'
+      const event = (data) => write(`data:${noSpace ? '' : ' '}${typeof data === 'string' ? data : JSON.stringify(data)}${nl}${nl}`)
+      const reasoningMode = reasoningPieces.length > 0
+
+      // First delta: the role (DeepSeek-style content:null while a reasoning model thinks).
+      await event(chunk(reasoningMode ? { role: 'assistant', content: null, reasoning_content: '' } : { role: 'assistant', content: '' }))
+      let count = 0
+      for (const piece of reasoningPieces) {
+        if (delay > 0) await sleep(delay)
+        if (gone) return
+        entry.sent.reasoning += piece
+        await event(chunk({ content: null, reasoning_content: piece }))
+      }
+      for (const piece of pieces) {
+        const wait = reasoningMode ? (contentDelay ?? delay) : delay
+        if (wait > 0) await sleep(wait)
+        if (gone) return
+        count++
+        if (keepAliveEvery > 0 && count % keepAliveEvery === 0) await write(`: keep-alive${nl}${nl}`)
+        entry.sent.content += piece
+        await event(chunk(reasoningMode ? { content: piece, reasoning_content: null } : { content: piece }))
+      }
+      if (gone) return
+
+      switch (ending) {
+        case 'error':
+          await event({ error: { message: 'upstream overloaded', code: 502 } })
+          res.end()
+          return
+        case 'drop':
+          // Give the last chunk a moment to leave, then cut the connection without a proper end.
+          await sleep(30)
+          res.socket?.destroy()
+          return
+        case 'eof':
+          res.end()
+          return
+        case 'silent':
+          return // keep the socket open until the client goes away
+        default:
+          await event(chunk({}, finishReason))
+          await event({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_mock', choices: [], usage: { prompt_tokens: 12, completion_tokens: pieces.length + reasoningPieces.length, total_tokens: 12 + pieces.length + reasoningPieces.length } })
+          await event('[DONE]')
+          res.end()
+      }
+    },
+  }
+}
+
+const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href
+if (isMain) {
+  const port = Number(process.env.MOCK_PORT ?? 8787)
+  const host = process.env.MOCK_HOST ?? '127.0.0.1'
+  const mock = await startMockServer({ port, host, quiet: false })
+  const lines = [
+    `Inkstream mock provider listening on ${mock.url}`,
+    '',
+    `  Base URL:  ${mock.url}/v1      (provider "custom", any API key, model "mock-model")`,
+    '',
+    'Put a directive in your question to choose a behaviour, e.g. "tell me a joke mock:slow".',
+    'Numeric arguments follow the name, e.g. mock:slow:200:50 = 200 chunks, 50 ms apart.',
+    '',
+    ...Object.entries(SCENARIOS).map(([name, [what, syntax]]) => `  ${name.padEnd(16)} ${what}\n  ${''.padEnd(16)} ${syntax}`),
+    '',
+    `Test routes: GET ${mock.url}/__log  POST ${mock.url}/__reset`,
+  ]
+  console.log(lines.join('\n'))
+  const stop = () => {
+    mock.close().then(() => process.exit(0))
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
