@@ -107,11 +107,12 @@ export function friendlyAnswer(question) {
 }
 
 function slowAnswer(question) {
+  // No newlines: a partial answer cut at any piece ends in a space, never in a line break, so the
+  // exported transcript of a stopped/failed answer has exactly one unambiguous form.
+  const topic = question.split('\n')[0]?.slice(0, 40) ?? ''
   const parts = []
-  for (let i = 1; i <= 12; i++) {
-    parts.push(`Paragraph ${i} of a deliberately slow answer to "${question.split('\n')[0]?.slice(0, 40) ?? ''}". 慢慢来，第${i}段。\n\n`)
-  }
-  return parts.join('')
+  for (let i = 1; i <= 12; i++) parts.push(`Sentence ${i} of a deliberately slow answer to "${topic}". 慢慢来，第${i}句。`)
+  return parts.join(' ')
 }
 
 const REASONING_TEXT =

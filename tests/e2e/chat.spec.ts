@@ -1,0 +1,187 @@
+import { test, expect } from '@playwright/test'
+import {
+  answerGrowth,
+  answers,
+  configure,
+  contentOf,
+  expectCleanPage,
+  expectStatus,
+  lastAnswer,
+  lastQuestion,
+  messages,
+  mockLog,
+  partText,
+  recordAnswerGrowth,
+  send,
+  userMessages,
+  waitForChatRequests,
+  watchPage,
+  type ChatBody,
+} from './helpers'
+
+test.beforeEach(async ({ page }) => {
+  await watchPage(page)
+})
+test.afterEach(async ({ page }) => {
+  await expectCleanPage(page)
+})
+
+test('without an API key nothing is sent, the draft stays and composer-error explains', async ({ page }) => {
+  await configure(page, { apiKey: '' })
+  const input = page.getByTestId('composer-input')
+  await input.fill('Hello, are you there?')
+  await input.press('Enter')
+  await expect(page.getByTestId('composer-error')).toBeVisible()
+  await expect(page.getByTestId('composer-error')).toContainText(/key/i)
+  await expect(input).toHaveValue('Hello, are you there?')
+  await page.getByTestId('composer-send').click()
+  await expect(input).toHaveValue('Hello, are you there?')
+  await expect(messages(page)).toHaveCount(0)
+  // Give a wrongly sent request time to arrive before asserting that none did.
+  await page.waitForTimeout(300)
+  expect(await mockLog()).toEqual([])
+})
+
+test('a question streams an answer progressively and ends with exactly the text the mock sent', async ({ page }) => {
+  await configure(page)
+  await recordAnswerGrowth(page)
+  const question = 'What is streaming? 请解释一下。'
+  const answer = await send(page, question)
+  await expect(lastQuestion(page)).toHaveAttribute('data-status', 'done')
+  expect(await contentOf(lastQuestion(page))).toBe(question)
+  await expect(page.getByTestId('composer-stop')).toBeVisible()
+  await expectStatus(answer, 'done')
+  await expect(page.getByTestId('composer-stop')).toBeHidden()
+  await expect(page.getByTestId('composer-input')).toHaveValue('')
+
+  const [request] = await waitForChatRequests(1)
+  expect(request?.finished, 'the mock finished the stream').toBe(true)
+  expect(await contentOf(answer)).toBe(request?.sent.content)
+  expect(request?.sent.content).toContain('你好！')
+
+  const growth = await answerGrowth(page)
+  const streamingLengths = new Set(growth.filter((g) => g.status === 'streaming' && g.len > 0).map((g) => g.len))
+  expect(streamingLengths.size, `distinct partial lengths seen while streaming: ${[...streamingLengths].join(', ')}`).toBeGreaterThanOrEqual(2)
+  const full = request?.sent.content.length ?? 0
+  expect([...streamingLengths].some((len) => len < full), 'some partial text was shown before the end').toBe(true)
+  expect(await partText(answer, 'message-error')).toBe('')
+})
+
+test('Enter sends, Shift+Enter adds a line, empty input and IME Enter do not send', async ({ page }) => {
+  await configure(page)
+  const input = page.getByTestId('composer-input')
+
+  await input.focus()
+  await input.press('Enter')
+  await page.getByTestId('composer-send').click()
+  await expect(messages(page)).toHaveCount(0)
+
+  await input.fill('First line is the title')
+  await input.press('Shift+Enter')
+  await input.pressSequentially('second line 第二行')
+  await expect(input).toHaveValue('First line is the title\nsecond line 第二行')
+  await expect(messages(page)).toHaveCount(0)
+
+  // Enter that confirms an input method's candidate must not send.
+  await input.evaluate((el) => {
+    el.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true, data: '' }))
+    el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', keyCode: 229, which: 229, isComposing: true, bubbles: true, cancelable: true }))
+    el.dispatchEvent(new KeyboardEvent('keyup', { key: 'Enter', code: 'Enter', isComposing: true, bubbles: true }))
+    el.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '第二行' }))
+  })
+  await page.waitForTimeout(200)
+  await expect(messages(page)).toHaveCount(0)
+  await expect(input).toHaveValue('First line is the title\nsecond line 第二行')
+
+  await input.press('Enter')
+  await expect(userMessages(page)).toHaveCount(1)
+  expect(await contentOf(lastQuestion(page))).toBe('First line is the title\nsecond line 第二行')
+  await expect(input).toHaveValue('')
+  await expectStatus(lastAnswer(page), 'done')
+
+  // The new conversation is titled from the first line of its first question.
+  const active = page.locator('[data-testid="conversation-item"][data-active="true"]')
+  await expect(active).toHaveCount(1)
+  await expect(active).toContainText('First line is the title')
+  await expect(active).not.toContainText('second line')
+  expect((await waitForChatRequests(1)).length).toBe(1)
+})
+
+test('request body: stream, defaults, system prompt first and the full history', async ({ page }) => {
+  const systemPrompt = 'You are a careful assistant. 请简洁。'
+  const { apiKey } = await configure(page, { systemPrompt })
+  const first = await send(page, 'First question')
+  await expectStatus(first, 'done')
+  const firstAnswer = await contentOf(first)
+  const second = await send(page, 'Second question')
+  await expectStatus(second, 'done')
+
+  const requests = await waitForChatRequests(2)
+  expect(requests).toHaveLength(2)
+  const body = requests[1]?.body as ChatBody
+  expect(body.stream).toBe(true)
+  expect(body.model).toBe('mock-model')
+  expect(body.stream_options?.include_usage).toBe(true)
+  expect(body).toMatchObject({ top_k: 50, top_p: 0.7, temperature: 0.7, max_tokens: 2048, frequency_penalty: 0.5, n: 1 })
+  expect(body.messages.map((m) => ({ role: m.role, content: m.content }))).toEqual([
+    { role: 'system', content: systemPrompt },
+    { role: 'user', content: 'First question' },
+    { role: 'assistant', content: firstAnswer },
+    { role: 'user', content: 'Second question' },
+  ])
+  const firstBody = requests[0]?.body as ChatBody
+  expect(firstBody.messages.map((m) => m.role)).toEqual(['system', 'user'])
+
+  for (const request of requests) {
+    expect(request.headers.authorization).toBe(`Bearer ${apiKey}`)
+    expect(request.headers['content-type']).toMatch(/^application\/json/)
+    expect(Object.keys(request.headers).filter((h) => /^x-/i.test(h)), 'no custom x- headers (they break CORS preflights)').toEqual([])
+  }
+  // Preflights ask only for the two headers every CORS-enabled provider allows.
+  const preflights = (await mockLog()).filter((e) => e.method === 'OPTIONS')
+  for (const preflight of preflights) {
+    const asked = (preflight.headers['access-control-request-headers'] ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)
+    expect(asked.every((h) => h === 'authorization' || h === 'content-type'), `preflight asked for ${asked.join(',')}`).toBe(true)
+  }
+})
+
+test('reasoning_content is shown as reasoning, content as the answer', async ({ page }) => {
+  await configure(page)
+  const answer = await send(page, 'Think first mock:reasoning')
+  await expect(answer.getByTestId('message-reasoning')).toHaveCount(1)
+  await expectStatus(answer, 'done')
+  const [request] = await waitForChatRequests(1)
+  expect(await partText(answer, 'message-reasoning')).toBe(request?.sent.reasoning)
+  expect(await contentOf(answer)).toBe(request?.sent.content)
+  expect(await contentOf(answer)).not.toContain('null')
+})
+
+test('<think> blocks inside content are split out as reasoning', async ({ page }) => {
+  await configure(page)
+  const answer = await send(page, 'Think in tags mock:think')
+  await expectStatus(answer, 'done')
+  const [request] = await waitForChatRequests(1)
+  const raw = request?.sent.content ?? ''
+  const match = /^<think>([\s\S]*)<\/think>([\s\S]*)$/.exec(raw)
+  expect(match, 'mock sent a <think> block').not.toBeNull()
+  expect((await partText(answer, 'message-reasoning')).trim()).toBe(match?.[1]?.trim())
+  expect((await contentOf(answer)).trim()).toBe(match?.[2]?.trim())
+  expect(await contentOf(answer)).not.toContain('think>')
+})
+
+test('a non-streamed JSON completion is rendered', async ({ page }) => {
+  await configure(page)
+  const answer = await send(page, 'Plain JSON please mock:json')
+  await expectStatus(answer, 'done')
+  const [request] = await waitForChatRequests(1)
+  expect(await contentOf(answer)).toBe(request?.sent.content)
+})
+
+test('"data:" without a space and CRLF line ends are parsed', async ({ page }) => {
+  await configure(page)
+  const answer = await send(page, 'Compact framing mock:nospace')
+  await expectStatus(answer, 'done')
+  const [request] = await waitForChatRequests(1)
+  expect(await contentOf(answer)).toBe(request?.sent.content)
+  expect(await answers(page).count()).toBe(1)
+})

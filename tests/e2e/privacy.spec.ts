@@ -1,0 +1,66 @@
+import { test, expect } from '@playwright/test'
+import {
+  configure,
+  expectCleanPage,
+  expectStatus,
+  exportTxt,
+  mockLog,
+  openSettings,
+  closeSettings,
+  partText,
+  send,
+  watchOf,
+  watchPage,
+} from './helpers'
+
+test.beforeEach(async ({ page }) => {
+  await watchPage(page)
+})
+test.afterEach(async ({ page }) => {
+  await expectCleanPage(page)
+})
+
+test('the API key never shows in the DOM, the export, logs or any request but the Authorization header', async ({ page }) => {
+  const { apiKey } = await configure(page)
+  await expectStatus(await send(page, 'Hello there'), 'done')
+  // A server that echoes the whole key in its error message must not get it onto the screen.
+  const echoed = await send(page, 'Echo my key mock:401echo')
+  await expectStatus(echoed, 'error')
+  expect(await partText(echoed, 'message-error')).toContain('Incorrect API key provided')
+  await expectStatus(await send(page, 'Fail politely mock:401'), 'error')
+  await openSettings(page)
+  await closeSettings(page)
+
+  const html = await page.evaluate(() => document.documentElement.outerHTML)
+  const text = await page.evaluate(() => document.body.innerText + '\n' + document.title)
+  expect(html).not.toContain(apiKey)
+  expect(text).not.toContain(apiKey)
+  // Not even a recognisable part of it.
+  expect(html).not.toContain(apiKey.slice(10, 30))
+
+  const { text: exported } = await exportTxt(page)
+  expect(exported).not.toContain(apiKey)
+  expect(exported).not.toContain(apiKey.slice(10, 30))
+
+  const log = await mockLog()
+  expect(log.length).toBeGreaterThan(0)
+  for (const entry of log) {
+    const { authorization, ...otherHeaders } = entry.headers
+    if (authorization !== undefined) expect(authorization).toBe(`Bearer ${apiKey}`)
+    expect(JSON.stringify({ ...entry, headers: otherHeaders, sent: null })).not.toContain(apiKey)
+  }
+  expect(log.filter((e) => e.method === 'POST').every((e) => e.headers.authorization === `Bearer ${apiKey}`)).toBe(true)
+
+  const watch = watchOf(page)
+  for (const request of watch.requests) {
+    const { authorization, ...otherHeaders } = request.headers
+    const toMock = request.url.startsWith('http://127.0.0.1:8787/')
+    if (authorization !== undefined) {
+      expect(toMock, `Authorization sent to ${request.url}`).toBe(true)
+    }
+    expect(request.url).not.toContain(apiKey)
+    expect(request.postData ?? '').not.toContain(apiKey)
+    expect(JSON.stringify(otherHeaders)).not.toContain(apiKey)
+  }
+  expect(watch.console.join('\n')).not.toContain(apiKey)
+})

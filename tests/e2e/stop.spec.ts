@@ -1,0 +1,70 @@
+import { test, expect, type Locator, type Page } from '@playwright/test'
+import {
+  chatRequests,
+  configure,
+  contentOf,
+  expectCleanPage,
+  expectStatus,
+  reloadAndWait,
+  send,
+  settleSaves,
+  snapshotMessage,
+  waitForChatRequests,
+  watchPage,
+} from './helpers'
+
+test.beforeEach(async ({ page }) => {
+  await watchPage(page)
+})
+test.afterEach(async ({ page }) => {
+  await expectCleanPage(page)
+})
+
+async function startSlowAnswer(page: Page): Promise<Locator> {
+  await configure(page)
+  const answer = await send(page, 'Tell me a long story mock:slow')
+  await expectStatus(answer, 'streaming')
+  // Wait for some text so there is a partial answer to keep.
+  await expect.poll(async () => (await contentOf(answer)).length).toBeGreaterThan(20)
+  await expect(page.getByTestId('composer-stop')).toBeVisible()
+  return answer
+}
+
+async function expectStoppedAndAborted(page: Page, answer: Locator): Promise<void> {
+  await expectStatus(answer, 'stopped')
+  await expect(page.getByTestId('composer-stop')).toBeHidden()
+  const kept = await contentOf(answer)
+  expect(kept.length).toBeGreaterThan(20)
+
+  // The mock sees the connection close before the stream finished.
+  await expect.poll(async () => (await chatRequests())[0]?.aborted, { message: 'mock saw the socket close early' }).toBe(true)
+  const [request] = await chatRequests()
+  expect(request?.finished).toBe(false)
+  const sent = request?.sent.content ?? ''
+  expect(sent.startsWith(kept), 'the kept text is a prefix of what the mock sent').toBe(true)
+
+  // Nothing more arrives after the stop.
+  await page.waitForTimeout(400)
+  expect(await contentOf(answer)).toBe(kept)
+  await expectStatus(answer, 'stopped')
+  expect((await waitForChatRequests(1)).length).toBe(1)
+}
+
+test('Stop keeps the partial answer, marks it stopped and closes the connection', async ({ page }) => {
+  const answer = await startSlowAnswer(page)
+  await page.getByTestId('composer-stop').click()
+  await expectStoppedAndAborted(page, answer)
+
+  // The stopped answer survives a reload as it was.
+  const before = await snapshotMessage(answer)
+  await settleSaves(page)
+  await reloadAndWait(page, 2)
+  expect(await snapshotMessage(answer)).toEqual(before)
+})
+
+test('Esc stops a streaming answer', async ({ page }) => {
+  const answer = await startSlowAnswer(page)
+  await page.getByTestId('composer-input').focus()
+  await page.keyboard.press('Escape')
+  await expectStoppedAndAborted(page, answer)
+})
