@@ -1,0 +1,62 @@
+/** The typed, versioned IndexedDB schema of Inkstream's history. */
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb'
+import type { ChatMessage, Conversation } from '../types'
+
+/** Database name used by the app (tests pass their own). */
+export const DB_NAME = 'inkstream'
+
+/** Current schema version; bump it and add an `if (oldVersion < n)` step to change the schema. */
+export const DB_VERSION = 1
+
+/** Well-known keys of the `kv` store, so every layer spells them the same way. */
+export const KV_KEYS = {
+  settings: 'settings',
+  activeConversationId: 'activeConversationId',
+} as const
+
+/** The stores and indexes of the history database. */
+export interface ChatDB extends DBSchema {
+  conversations: {
+    key: string
+    value: Conversation
+    indexes: { 'by-updated': number }
+  }
+  messages: {
+    key: string
+    value: ChatMessage
+    // Compound key: one range query returns a conversation's messages already ordered by seq.
+    indexes: { 'by-conversation': [string, number] }
+  }
+  kv: {
+    key: string
+    value: unknown
+  }
+}
+
+/** An open, typed connection to the history database. */
+export type ChatDatabase = IDBPDatabase<ChatDB>
+
+/** The version-change transaction an upgrade runs in. */
+export type UpgradeTransaction = IDBPTransaction<ChatDB, StoreNames<ChatDB>[], 'versionchange'>
+
+/**
+ * Brings a database from `oldVersion` to `DB_VERSION`, one cumulative step per version.
+ * Runs inside the version-change transaction: if a step throws, the whole upgrade rolls back and the
+ * old data stays intact, so steps may read and rewrite records through `tx` but must never await
+ * anything that is not an IndexedDB request.
+ */
+export function upgrade(
+  db: ChatDatabase,
+  oldVersion: number,
+  _newVersion: number | null,
+  _tx: UpgradeTransaction,
+): void {
+  if (oldVersion < 1) {
+    const conversations = db.createObjectStore('conversations', { keyPath: 'id' })
+    conversations.createIndex('by-updated', 'updatedAt')
+    const messages = db.createObjectStore('messages', { keyPath: 'id' })
+    messages.createIndex('by-conversation', ['conversationId', 'seq'])
+    db.createObjectStore('kv')
+  }
+  // Future versions: `if (oldVersion < 2) { … }` using `_tx` to migrate existing records in place.
+}

@@ -1,0 +1,279 @@
+import { describe, it, expect, vi, afterEach } from 'vitest'
+import { reactive, toRaw } from 'vue'
+import { conversation, message, openTestRepository, settings } from './fixtures'
+import type { ChatMessage } from '../../../src/core/types'
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+describe('conversations', () => {
+  it('round-trips, replaces and lists newest first', async () => {
+    const repo = await openTestRepository()
+    const a = conversation('a', 3000)
+    const b = conversation('b', 1000)
+    const c = conversation('c', 2000)
+    for (const conv of [a, b, c]) await repo.putConversation(conv)
+
+    expect(await repo.getConversation('a')).toEqual(a)
+    expect(await repo.getConversation('missing')).toBeUndefined()
+    expect((await repo.listConversations()).map((x) => x.id)).toEqual(['a', 'c', 'b'])
+
+    const renamed = { ...b, title: '新标题', updatedAt: 4000 }
+    await repo.putConversation(renamed)
+    expect(await repo.listConversations()).toEqual([renamed, a, c])
+    repo.close()
+  })
+
+  it('returns an empty list from a fresh database', async () => {
+    const repo = await openTestRepository()
+    expect(await repo.listConversations()).toEqual([])
+    expect(await repo.listMessages('nothing')).toEqual([])
+    repo.close()
+  })
+
+  it('deletes a conversation with all its messages and nothing else', async () => {
+    const repo = await openTestRepository()
+    await repo.putTurn(conversation('a'), [message('a', 0), message('a', 1), message('a', 2)])
+    await repo.putTurn(conversation('b'), [message('b', 0), message('b', 1)])
+    // An id that sorts right after 'a' must not fall inside a's key range.
+    await repo.putTurn(conversation('a2'), [message('a2', 0)])
+
+    await repo.deleteConversation('a')
+
+    expect(await repo.getConversation('a')).toBeUndefined()
+    expect(await repo.listMessages('a')).toEqual([])
+    expect(await repo.listMessages('b')).toEqual([message('b', 0), message('b', 1)])
+    expect(await repo.listMessages('a2')).toEqual([message('a2', 0)])
+    expect((await repo.listConversations()).map((x) => x.id).sort()).toEqual(['a2', 'b'])
+    await expect(repo.deleteConversation('a')).resolves.toBeUndefined()
+    repo.close()
+  })
+})
+
+describe('messages', () => {
+  it('round-trips every field and lists by seq, not by insertion order or id', async () => {
+    const repo = await openTestRepository()
+    await repo.putConversation(conversation('c'))
+    const full: ChatMessage = message('c', 1, {
+      content: '多行\n回答',
+      reasoning: '思考',
+      status: 'error',
+      model: 'deepseek-reasoner',
+      finishReason: 'stop',
+      usage: { promptTokens: 10, completionTokens: 20, totalTokens: 30, reasoningTokens: 5 },
+      error: { kind: 'http', status: 429, message: 'Rate limited; retry later.' },
+    })
+    // seq 10 has an id that sorts before seq 2's: order must come from seq.
+    const later = message('c', 10, { id: 'c-a-first' })
+    await repo.putMessage(later)
+    await repo.putMessage(message('c', 2))
+    await repo.putMessage(full)
+    await repo.putMessage(message('c', 0))
+    await repo.putMessage(message('other', 0))
+
+    expect(await repo.listMessages('c')).toEqual([message('c', 0), full, message('c', 2), later])
+    repo.close()
+  })
+
+  it('replaces a message on a second put (the streaming checkpoint path)', async () => {
+    const repo = await openTestRepository()
+    await repo.putMessage(message('c', 1, { content: 'part', status: 'streaming' }))
+    await repo.putMessage(message('c', 1, { content: 'partial answer', status: 'done' }))
+    expect(await repo.listMessages('c')).toEqual([message('c', 1, { content: 'partial answer', status: 'done' })])
+    repo.close()
+  })
+
+  it('rejects records whose keys would hide them from their conversation', async () => {
+    const repo = await openTestRepository()
+    await expect(repo.putMessage(message('c', 0, { seq: Number.NaN }))).rejects.toThrow(TypeError)
+    await expect(repo.putMessage(message('c', 0, { seq: 1.5 }))).rejects.toThrow('seq')
+    await expect(repo.putMessage(message('', 0))).rejects.toThrow('conversationId')
+    await expect(repo.putMessage(message('c', 0, { id: '' }))).rejects.toThrow('id')
+    await expect(repo.putConversation({ ...conversation('c'), updatedAt: Number.NaN })).rejects.toThrow('updatedAt')
+    expect(await repo.listMessages('c')).toEqual([])
+    repo.close()
+  })
+})
+
+describe('putTurn', () => {
+  it('writes the conversation and its messages together', async () => {
+    const repo = await openTestRepository()
+    const conv = conversation('c')
+    const messages = [message('c', 0), message('c', 1, { status: 'streaming', content: '' })]
+    await repo.putTurn(conv, messages)
+    expect(await repo.getConversation('c')).toEqual(conv)
+    expect(await repo.listMessages('c')).toEqual(messages)
+    repo.close()
+  })
+
+  it('refuses messages of another conversation before writing anything', async () => {
+    const repo = await openTestRepository()
+    await expect(repo.putTurn(conversation('c'), [message('c', 0), message('d', 1)])).rejects.toThrow('belongs to d')
+    expect(await repo.getConversation('c')).toBeUndefined()
+    expect(await repo.listMessages('c')).toEqual([])
+    repo.close()
+  })
+
+  it('persists neither write when the engine throws on a later put (quota)', async () => {
+    const repo = await openTestRepository()
+    const before = conversation('c', 1000, 'before')
+    await repo.putTurn(before, [message('c', 0)])
+
+    const originalPut = IDBObjectStore.prototype.put
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      if ((value as { id?: string }).id === 'c-m2') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+      return originalPut.call(this, value, key)
+    })
+
+    const after = conversation('c', 2000, 'after')
+    await expect(repo.putTurn(after, [message('c', 1), message('c', 2)])).rejects.toMatchObject({ name: 'QuotaExceededError' })
+    vi.restoreAllMocks()
+
+    expect(await repo.getConversation('c')).toEqual(before)
+    expect(await repo.listMessages('c')).toEqual([message('c', 0)])
+    repo.close()
+  })
+
+  it('persists neither write when the transaction aborts after the writes were issued', async () => {
+    const repo = await openTestRepository()
+    const originalPut = IDBObjectStore.prototype.put
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      const request = originalPut.call(this, value, key)
+      // Models a commit-time failure: the engine aborts the transaction after accepting the request.
+      if ((value as { id?: string }).id === 'c-m1') this.transaction.abort()
+      return request
+    })
+
+    await expect(repo.putTurn(conversation('c'), [message('c', 0), message('c', 1)])).rejects.toMatchObject({ name: 'AbortError' })
+    vi.restoreAllMocks()
+
+    expect(await repo.getConversation('c')).toBeUndefined()
+    expect(await repo.listMessages('c')).toEqual([])
+    // The connection is still usable afterwards.
+    await repo.putTurn(conversation('c'), [message('c', 0)])
+    expect(await repo.listMessages('c')).toEqual([message('c', 0)])
+    repo.close()
+  })
+
+  it('writes nothing when a message cannot be turned into plain data', async () => {
+    const repo = await openTestRepository()
+    const bad = { ...message('c', 1), usage: { promptTokens: 1n } } as unknown as ChatMessage
+    await expect(repo.putTurn(conversation('c'), [message('c', 0), bad])).rejects.toThrow(TypeError)
+    expect(await repo.getConversation('c')).toBeUndefined()
+    expect(await repo.listMessages('c')).toEqual([])
+    repo.close()
+  })
+})
+
+describe('plain data', () => {
+  it('stores plain copies of proxies, which IndexedDB itself cannot clone', async () => {
+    const repo = await openTestRepository()
+    const plain = message('c', 1, { usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 } })
+    const proxied = new Proxy(plain, {})
+    expect(() => structuredClone(proxied)).toThrow()
+
+    await repo.putMessage(proxied)
+    expect(await repo.listMessages('c')).toEqual([plain])
+    repo.close()
+  })
+
+  it('accepts Vue reactive objects, whole or with reactive values nested in a raw one', async () => {
+    const repo = await openTestRepository()
+    const usage = { promptTokens: 1, completionTokens: 2, totalTokens: 3 }
+    const params = settings().params
+
+    const state = reactive({ message: message('c', 1, { usage }) })
+    await repo.putMessage(state.message)
+    const nested = { ...toRaw(state.message), id: 'nested', usage: reactive({ ...usage }) }
+    await repo.putMessage(nested)
+    await repo.putSettings({ ...settings(), params: reactive({ ...params }) })
+    await repo.putTurn(reactive(conversation('c')), [reactive(message('c', 2))])
+
+    const stored = await repo.listMessages('c')
+    expect(stored.map((m) => m.id)).toEqual(['c-m1', 'nested', 'c-m2'])
+    expect(stored[0]).toEqual(message('c', 1, { usage }))
+    expect(stored[1]).toEqual({ ...message('c', 1, { usage }), id: 'nested' })
+    expect(await repo.getSettings()).toEqual(settings())
+    expect(await repo.getConversation('c')).toEqual(conversation('c'))
+    repo.close()
+  })
+
+  it('does not keep a reference to the caller’s object', async () => {
+    const repo = await openTestRepository()
+    const m = message('c', 0)
+    await repo.putMessage(m)
+    m.content = 'changed later'
+    expect((await repo.listMessages('c'))[0]?.content).toBe('问题 0')
+    repo.close()
+  })
+})
+
+describe('settings and key-value state', () => {
+  it('round-trips settings', async () => {
+    const repo = await openTestRepository()
+    expect(await repo.getSettings()).toBeUndefined()
+    await repo.putSettings(settings())
+    expect(await repo.getSettings()).toEqual(settings())
+    const changed = { ...settings(), model: 'deepseek-reasoner', exportReasoning: true }
+    await repo.putSettings(changed)
+    expect(await repo.getSettings()).toEqual(changed)
+    repo.close()
+  })
+
+  it('round-trips values and deletes on undefined', async () => {
+    const repo = await openTestRepository()
+    expect(await repo.getValue<string>('activeConversationId')).toBeUndefined()
+    await repo.putValue('activeConversationId', 'c1')
+    await repo.putValue('sidebar', { open: true, width: 280 })
+    await repo.putValue('zero', 0)
+    expect(await repo.getValue<string>('activeConversationId')).toBe('c1')
+    expect(await repo.getValue('sidebar')).toEqual({ open: true, width: 280 })
+    expect(await repo.getValue('zero')).toBe(0)
+    await repo.putValue('activeConversationId', undefined)
+    expect(await repo.getValue('activeConversationId')).toBeUndefined()
+    // Settings share the store but not the key space of ordinary values.
+    expect(await repo.getSettings()).toBeUndefined()
+    repo.close()
+  })
+})
+
+describe('recoverInterrupted', () => {
+  it('marks answers left streaming as interrupted, keeping their text', async () => {
+    const repo = await openTestRepository()
+    await repo.putTurn(conversation('a'), [
+      message('a', 0),
+      message('a', 1, { status: 'streaming', content: '写到一半' }),
+      message('a', 2),
+      message('a', 3, { status: 'stopped', content: 'stopped' }),
+    ])
+    await repo.putTurn(conversation('b'), [message('b', 0), message('b', 1, { status: 'streaming', content: '' })])
+
+    expect(await repo.recoverInterrupted()).toBe(2)
+    expect(await repo.listMessages('a')).toEqual([
+      message('a', 0),
+      message('a', 1, { status: 'interrupted', content: '写到一半' }),
+      message('a', 2),
+      message('a', 3, { status: 'stopped', content: 'stopped' }),
+    ])
+    expect((await repo.listMessages('b'))[1]).toEqual(message('b', 1, { status: 'interrupted', content: '' }))
+    expect(await repo.recoverInterrupted()).toBe(0)
+    repo.close()
+  })
+
+  it('leaves recently checkpointed answers alone when given a cut-off', async () => {
+    const repo = await openTestRepository()
+    await repo.putMessage(message('a', 1, { status: 'streaming', updatedAt: 1000 }))
+    await repo.putMessage(message('b', 1, { status: 'streaming', updatedAt: 9000 }))
+    expect(await repo.recoverInterrupted({ updatedBefore: 5000 })).toBe(1)
+    expect((await repo.listMessages('a'))[0]?.status).toBe('interrupted')
+    expect((await repo.listMessages('b'))[0]?.status).toBe('streaming')
+    repo.close()
+  })
+
+  it('returns 0 on an empty database', async () => {
+    const repo = await openTestRepository()
+    expect(await repo.recoverInterrupted()).toBe(0)
+    repo.close()
+  })
+})
