@@ -1,9 +1,39 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
+/**
+ * The page holds the user's API key, so the production build forbids inline and foreign scripts
+ * and every automatic fetch (images, media, frames) from anywhere but this origin. `connect-src`
+ * stays open because the user chooses the endpoint. The dev server injects inline styles for HMR,
+ * so the policy is added to the built page only.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "media-src 'none'",
+  "object-src 'none'",
+  "frame-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  'connect-src *',
+].join('; ')
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'inkstream-csp',
+    apply: 'build',
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+    ],
+  }
+}
+
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [vue(), contentSecurityPolicy()],
   // Relative asset paths so the build works from any static host path (or a subfolder).
   base: './',
   build: { target: 'es2022', sourcemap: false },

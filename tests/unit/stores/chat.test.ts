@@ -1,0 +1,242 @@
+import 'fake-indexeddb/auto'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { createRepository, type Repository } from '../../../src/core/persistence'
+import { useRepositoryFactory } from '../../../src/stores/repository'
+import { useChatStore } from '../../../src/stores/chat'
+import { useSettingsStore } from '../../../src/stores/settings'
+
+const KEY = 'sk-canary-store-test-0001'
+
+function sse(events: unknown[], { done = true } = {}): string {
+  const lines = events.map((e) => `data: ${JSON.stringify(e)}\n\n`)
+  return lines.join('') + (done ? 'data: [DONE]\n\n' : '')
+}
+
+function chunk(content: string | null, extra: Record<string, unknown> = {}): unknown {
+  return { choices: [{ index: 0, delta: { content }, finish_reason: null, ...extra }] }
+}
+
+/** A Response whose body arrives in the given pieces, one per macrotask. */
+function streamed(pieces: string[], init: ResponseInit = {}): Response {
+  const encoder = new TextEncoder()
+  let i = 0
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      await new Promise((r) => setTimeout(r, 1))
+      if (i < pieces.length) controller.enqueue(encoder.encode(pieces[i++]))
+      else controller.close()
+    },
+  })
+  return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' }, ...init })
+}
+
+let dbName = ''
+let repository: Repository
+let requests: { url: string; body: Record<string, unknown>; headers: Headers }[]
+
+function stubFetch(respond: (request: { url: string; body: Record<string, unknown> }, signal?: AbortSignal | null) => Response | Promise<Response>) {
+  vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+    const body = JSON.parse(String(init.body)) as Record<string, unknown>
+    requests.push({ url, body, headers: new Headers(init.headers) })
+    return respond({ url, body }, init.signal)
+  })
+}
+
+async function freshStores() {
+  setActivePinia(createPinia())
+  useRepositoryFactory(() => createRepository({ dbName }))
+  const chat = useChatStore()
+  const settings = useSettingsStore()
+  await chat.load()
+  return { chat, settings }
+}
+
+async function configured() {
+  const stores = await freshStores()
+  stores.settings.chooseProvider('custom')
+  Object.assign(stores.settings.settings, { apiKey: KEY, baseUrl: 'http://127.0.0.1:9999/v1', model: 'm' })
+  return stores
+}
+
+beforeEach(async () => {
+  dbName = `store-test-${Math.random().toString(36).slice(2)}`
+  repository = await createRepository({ dbName })
+  requests = []
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+  repository.close()
+})
+
+describe('chat store', () => {
+  it('refuses to send without a key, keeps nothing and explains which setting', async () => {
+    const { chat } = await freshStores()
+    stubFetch(() => streamed([]))
+    expect(await chat.send('hello')).toBe(false)
+    expect(chat.composerError).toMatch(/API key/)
+    expect(requests).toHaveLength(0)
+    expect(chat.conversations).toHaveLength(0)
+  })
+
+  it('streams an answer, titles the conversation and persists both messages', async () => {
+    const { chat } = await configured()
+    stubFetch(() =>
+      streamed([
+        sse([chunk('你好'), chunk('，世界')]).slice(0, 40),
+        sse([chunk('你好'), chunk('，世界'), chunk(null, { finish_reason: 'stop' })]).slice(40),
+      ]),
+    )
+    expect(await chat.send('Greet me\nplease')).toBe(true)
+    await chat.settled()
+    expect(chat.messages.map((m) => [m.role, m.status, m.content])).toEqual([
+      ['user', 'done', 'Greet me\nplease'],
+      ['assistant', 'done', '你好，世界'],
+    ])
+    expect(chat.conversations[0]!.title).toBe('Greet me')
+    expect(requests[0]!.url).toBe('http://127.0.0.1:9999/v1/chat/completions')
+    expect(requests[0]!.body.messages).toEqual([{ role: 'user', content: 'Greet me\nplease' }])
+
+    const stored = await repository.listMessages(chat.activeId!)
+    expect(stored.map((m) => [m.role, m.status, m.content])).toEqual([
+      ['user', 'done', 'Greet me\nplease'],
+      ['assistant', 'done', '你好，世界'],
+    ])
+  })
+
+  it('saves the question before the request leaves', async () => {
+    const { chat } = await configured()
+    let seenAtRequest: string[] = []
+    stubFetch(async () => {
+      const conversations = await repository.listConversations()
+      const stored = await repository.listMessages(conversations[0]!.id)
+      seenAtRequest = stored.map((m) => `${m.role}:${m.status}:${m.content}`)
+      return streamed([sse([chunk('ok', { finish_reason: 'stop' })])])
+    })
+    await chat.send('first question')
+    await chat.settled()
+    expect(seenAtRequest).toEqual(['user:done:first question', 'assistant:streaming:'])
+  })
+
+  it('sends the system prompt first and the whole history', async () => {
+    const { chat, settings } = await configured()
+    settings.settings.systemPrompt = 'Be brief.'
+    stubFetch(() => streamed([sse([chunk('A1', { finish_reason: 'stop' })])]))
+    await chat.send('Q1')
+    await chat.settled()
+    await chat.send('Q2')
+    await chat.settled()
+    expect(requests[1]!.body.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Q1' },
+      { role: 'assistant', content: 'A1' },
+      { role: 'user', content: 'Q2' },
+    ])
+  })
+
+  it('stop keeps the partial answer, marked stopped, on disk too', async () => {
+    const { chat } = await configured()
+    stubFetch((_request, signal) => {
+      const encoder = new TextEncoder()
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(encoder.encode(sse([chunk('partial ')], { done: false })))
+          signal?.addEventListener('abort', () => controller.error(signal.reason))
+        },
+      })
+      return new Response(body, { headers: { 'content-type': 'text/event-stream' } })
+    })
+    await chat.send('long one')
+    await vi.waitFor(() => expect(chat.messages[1]!.content).toBe('partial '))
+    expect(chat.isStreaming).toBe(true)
+    chat.stop()
+    await chat.settled()
+    expect(chat.messages[1]!.status).toBe('stopped')
+    expect(chat.isStreaming).toBe(false)
+    const stored = await repository.listMessages(chat.activeId!)
+    expect(stored[1]).toMatchObject({ status: 'stopped', content: 'partial ' })
+  })
+
+  it('an HTTP error keeps the question and records a redacted message', async () => {
+    const { chat } = await configured()
+    stubFetch(
+      () =>
+        new Response(JSON.stringify({ error: { message: `Incorrect API key provided: ${KEY}` } }), {
+          status: 401,
+          headers: { 'content-type': 'application/json' },
+        }),
+    )
+    await chat.send('who am I')
+    await chat.settled()
+    const answer = chat.messages[1]!
+    expect(answer.status).toBe('error')
+    expect(answer.error?.status).toBe(401)
+    expect(answer.error?.message).toMatch(/API key/)
+    expect(answer.error?.message).not.toContain(KEY)
+    const stored = await repository.listMessages(chat.activeId!)
+    expect(stored[0]!.content).toBe('who am I')
+    expect(JSON.stringify(stored)).not.toContain(KEY)
+  })
+
+  it('a dropped stream is interrupted, not done, and keeps its text', async () => {
+    const { chat } = await configured()
+    stubFetch(() => streamed([sse([chunk('half an ans'), chunk('wer')], { done: false })]))
+    await chat.send('q')
+    await chat.settled()
+    expect(chat.messages[1]).toMatchObject({ status: 'interrupted', content: 'half an answer' })
+  })
+
+  it('reload restores conversations, the open one, and marks a left-over stream interrupted', async () => {
+    const first = await configured()
+    stubFetch(() => streamed([sse([chunk('A', { finish_reason: 'stop' })])]))
+    await first.chat.send('one')
+    await first.chat.settled()
+    await first.chat.newConversation()
+    await first.chat.send('two')
+    await first.chat.settled()
+    const openId = first.chat.activeId
+    // Simulate a tab that closed mid-stream.
+    const [, answer] = await repository.listMessages(openId!)
+    await repository.putMessage({ ...answer!, status: 'streaming', content: 'cut' })
+
+    const second = await freshStores()
+    expect(second.chat.conversations.map((c) => c.title)).toEqual(['two', 'one'])
+    expect(second.chat.activeId).toBe(openId)
+    expect(second.chat.messages[1]).toMatchObject({ status: 'interrupted', content: 'cut' })
+    expect(second.settings.settings.apiKey).toBe(KEY)
+  })
+
+  it('rename and delete persist; a deleted conversation does not come back', async () => {
+    const { chat } = await configured()
+    stubFetch(() => streamed([sse([chunk('A', { finish_reason: 'stop' })])]))
+    await chat.send('keep me')
+    await chat.settled()
+    const id = chat.activeId!
+    await chat.rename(id, '  Renamed  ')
+    expect((await repository.getConversation(id))?.title).toBe('Renamed')
+    await chat.remove(id)
+    expect(chat.conversations).toHaveLength(0)
+    expect(await repository.listConversations()).toHaveLength(0)
+    expect(await repository.listMessages(id)).toHaveLength(0)
+  })
+
+  it('exports the open conversation as conversation.txt', async () => {
+    const { chat } = await configured()
+    stubFetch(() => streamed([sse([chunk('Answer', { finish_reason: 'stop' })])]))
+    await chat.send('Question')
+    await chat.settled()
+    const { fileName, text } = chat.transcript()
+    expect(fileName).toBe('conversation.txt')
+    expect(text).toMatch(/^\n\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] Question:\nQuestion\n\n\[[^\]]+\] Answer:\nAnswer\n-{40}\n$/)
+  })
+
+  it('settings persist as they change and nothing is written before loading', async () => {
+    const { settings } = await configured()
+    settings.settings.params.temperature = 1.1
+    await settings.whenSaved()
+    await new Promise((r) => setTimeout(r, 0))
+    await settings.whenSaved()
+    const stored = await repository.getSettings()
+    expect(stored).toMatchObject({ apiKey: KEY, providerId: 'custom', params: { temperature: 1.1 } })
+  })
+})
