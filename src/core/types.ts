@@ -55,8 +55,9 @@ export interface ChatMessage {
   /** Epoch milliseconds. For an answer, the time its question was sent. */
   createdAt: number
   updatedAt: number
-  /** Answers only: model and provider that produced it. */
+  /** Answers only: the model asked, and the generation parameters it was asked with. */
   model?: string
+  params?: GenerationParams
   finishReason?: string
   usage?: Usage
   error?: MessageError

@@ -104,6 +104,14 @@ export const useChatStore = defineStore('chat', () => {
     loaded.value = true
   }
 
+  /** Re-reads the list and the open conversation after another writer (an import, another tab). */
+  async function refresh(): Promise<void> {
+    if (!repository) return
+    conversations.value = sortConversations(await repository.listConversations())
+    const id = conversations.value.some((c) => c.id === activeId.value) ? activeId.value : (conversations.value[0]?.id ?? null)
+    await select(id)
+  }
+
   async function select(id: string | null): Promise<void> {
     const token = ++openToken
     activeId.value = id
@@ -187,6 +195,7 @@ export const useChatStore = defineStore('chat', () => {
       content: '',
       status: 'streaming',
       model: settings.model,
+      params: settings.params,
     })
     messages.value.push(question, answer)
     const history = messages.value.slice(0, -1)
@@ -323,6 +332,7 @@ export const useChatStore = defineStore('chat', () => {
     active,
     isStreaming,
     load,
+    refresh,
     select,
     newConversation,
     rename,
