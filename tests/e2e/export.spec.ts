@@ -72,7 +72,7 @@ test('export-txt downloads conversation.txt in the exact classic format', async 
   const ended = Date.now()
   expect(download.suggestedFilename()).toBe('conversation.txt')
 
-  const turn = (q: string, body: string): string => `\n[${TS}] Question:\n${escape(q)}\n\n[${TS}] Answer:\n${body}`
+  const turn = (q: string, body: string): string => `\n\\[${TS}\\] Question:\n${escape(q)}\n\n\\[${TS}\\] Answer:\n${body}`
   const pattern =
     '^' +
     turn(q1, `${escape(c1)}\n${DASHES}\n`) +

@@ -152,14 +152,17 @@ export function lastQuestion(page: Page): Locator {
   return userMessages(page).last()
 }
 
-/** Types `text` into the composer and clicks Send; waits until the question is shown. */
+/**
+ * Types `text` into the composer and clicks Send; waits until the question and its answer are
+ * shown. Returns the answer, pinned by position (it stays that answer after later sends).
+ */
 export async function send(page: Page, text: string): Promise<Locator> {
   const before = await userMessages(page).count()
   await page.getByTestId('composer-input').fill(text)
   await page.getByTestId('composer-send').click()
   await expect(userMessages(page)).toHaveCount(before + 1)
   await expect(answers(page)).toHaveCount(before + 1)
-  return lastAnswer(page)
+  return answers(page).nth(before)
 }
 
 /** Exact text of a part of a message (`message-content`, `message-reasoning`, `message-error`). */
@@ -216,21 +219,25 @@ export async function exportTxt(page: Page): Promise<{ download: Download; text:
  */
 export async function recordAnswerGrowth(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const w = window as unknown as { __growth: Array<{ len: number; status: string }> }
+    const w = window as unknown as { __growth: Array<{ len: number; status: string; stop: boolean }> }
     w.__growth = []
     const sample = (): void => {
       const all = document.querySelectorAll('[data-testid="message"][data-role="assistant"]')
       const last = all[all.length - 1]
       if (!last) return
       const content = last.querySelector('[data-testid="message-content"]')
-      w.__growth.push({ len: content?.textContent?.length ?? 0, status: last.getAttribute('data-status') ?? '' })
+      w.__growth.push({
+        len: content?.textContent?.length ?? 0,
+        status: last.getAttribute('data-status') ?? '',
+        stop: document.querySelector('[data-testid="composer-stop"]') !== null,
+      })
     }
     new MutationObserver(sample).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true })
   })
 }
 
-export async function answerGrowth(page: Page): Promise<Array<{ len: number; status: string }>> {
-  return page.evaluate(() => (window as unknown as { __growth: Array<{ len: number; status: string }> }).__growth)
+export async function answerGrowth(page: Page): Promise<Array<{ len: number; status: string; stop: boolean }>> {
+  return page.evaluate(() => (window as unknown as { __growth: Array<{ len: number; status: string; stop: boolean }> }).__growth)
 }
 
 interface Watch {
