@@ -1,0 +1,142 @@
+import type { ChatMessage, GenerationParams, ParamName, Settings } from '../types'
+import { ProviderError } from './errors'
+import { findProvider } from './profiles'
+
+/** One message as the chat completions API takes it. */
+export interface ChatTurn {
+  role: 'system' | 'user' | 'assistant'
+  content: string
+}
+
+function hasText(text: string): boolean {
+  return text.trim() !== ''
+}
+
+function usableAnswer(message: ChatMessage): boolean {
+  return message.role === 'assistant' && message.status !== 'streaming' && hasText(message.content)
+}
+
+/**
+ * Turns stored history into API messages. A question whose answer produced no text (failed,
+ * stopped, interrupted, or missing) is left out with that answer, so user and assistant keep
+ * alternating; the newest question is always kept because it is the one being asked now.
+ * Reasoning is never sent back: providers such as DeepSeek reject it in the input.
+ */
+export function toChatTurns(history: readonly ChatMessage[], systemPrompt: string): ChatTurn[] {
+  const ordered = [...history].sort((a, b) => a.seq - b.seq)
+  let lastUser = -1
+  for (let i = ordered.length - 1; i >= 0; i--) {
+    if (ordered[i]?.role === 'user') {
+      lastUser = i
+      break
+    }
+  }
+  // Walk backwards once so each question knows whether an answer with text follows it.
+  const keepUser = new Array<boolean>(ordered.length).fill(false)
+  let answered = false
+  for (let i = ordered.length - 1; i >= 0; i--) {
+    const message = ordered[i] as ChatMessage
+    if (message.role === 'assistant') {
+      if (usableAnswer(message)) answered = true
+    } else {
+      keepUser[i] = answered || i === lastUser
+      answered = false
+    }
+  }
+
+  const turns: ChatTurn[] = []
+  if (hasText(systemPrompt)) turns.push({ role: 'system', content: systemPrompt })
+  ordered.forEach((message, i) => {
+    if (message.role === 'user') {
+      if (keepUser[i] === true) turns.push({ role: 'user', content: message.content })
+    } else if (usableAnswer(message)) {
+      turns.push({ role: 'assistant', content: message.content })
+    }
+  })
+  return turns
+}
+
+function configError(field: 'apiKey' | 'baseUrl' | 'model', text: string): ProviderError {
+  return new ProviderError('config', text, { field })
+}
+
+function invalidBaseUrl(reason: string): ProviderError {
+  return configError('baseUrl', `The base URL in Settings is not a valid http(s) URL: ${reason}.`)
+}
+
+/** Finds the first setting that makes a request pointless, before anything goes on the wire. */
+export function checkSettings(settings: Settings): ProviderError | null {
+  if (!hasText(settings.apiKey) && findProvider(settings.providerId).keyOptional !== true) {
+    return configError('apiKey', 'Add your API key in Settings.')
+  }
+  const base = settings.baseUrl.trim()
+  if (base === '') return invalidBaseUrl('it is empty')
+  let parsed: URL
+  try {
+    parsed = new URL(base)
+  } catch {
+    return invalidBaseUrl(`“${base.length > 200 ? `${base.slice(0, 199)}…` : base}”`)
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return invalidBaseUrl(`it starts with “${parsed.protocol}” (use http:// or https://)`)
+  }
+  // Never echo the URL here: the credentials in it are secrets.
+  if (parsed.username !== '' || parsed.password !== '') {
+    return invalidBaseUrl('it contains a user name or password; put the key in the API key field instead')
+  }
+  if (!hasText(settings.model)) return configError('model', 'Choose a model in Settings.')
+  return null
+}
+
+/** Accepts a base URL with or without the endpoint path, so pasting either form works. */
+export function chatCompletionsUrl(baseUrl: string): string {
+  const base = baseUrl.trim().replace(/\/+$/, '')
+  return base.endsWith('/chat/completions') ? base : `${base}/chat/completions`
+}
+
+const NUMERIC_PARAMS: readonly [ParamName & keyof GenerationParams, string][] = [
+  ['maxTokens', 'max_tokens'],
+  ['temperature', 'temperature'],
+  ['topP', 'top_p'],
+  ['topK', 'top_k'],
+  ['frequencyPenalty', 'frequency_penalty'],
+  ['n', 'n'],
+]
+
+/**
+ * The one place a request is shaped. Only Authorization and Content-Type are sent because any other
+ * header can fail a provider's CORS preflight; each optional parameter goes out only if the
+ * provider's profile says its endpoint accepts it.
+ */
+export function buildChatRequest(settings: Settings, turns: ChatTurn[]): { url: string; init: RequestInit } {
+  const accepts = new Set(findProvider(settings.providerId).accepts)
+  const body: Record<string, unknown> = {
+    model: settings.model.trim(),
+    messages: turns.map((t) => ({ role: t.role, content: t.content })),
+    stream: true,
+  }
+  for (const [name, wire] of NUMERIC_PARAMS) {
+    const value = settings.params[name]
+    // A NaN from a half-typed field would serialise as null, which strict endpoints refuse.
+    if (accepts.has(name) && Number.isFinite(value)) body[wire] = value
+  }
+  if (accepts.has('responseFormat')) body.response_format = { type: 'text' }
+  if (accepts.has('streamOptions')) body.stream_options = { include_usage: true }
+
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' }
+  const key = settings.apiKey.trim()
+  if (key !== '') headers.Authorization = `Bearer ${key}`
+
+  return {
+    url: chatCompletionsUrl(settings.baseUrl),
+    init: {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      credentials: 'omit',
+      redirect: 'error',
+      referrerPolicy: 'no-referrer',
+      cache: 'no-store',
+    },
+  }
+}
