@@ -187,3 +187,13 @@ test('"data:" without a space and CRLF line ends are parsed', async ({ page }) =
   expect(await contentOf(answer)).toBe(request?.sent.content)
   expect(await answers(page).count()).toBe(1)
 })
+
+test('a very long unpaced stream (20000 chunks) arrives whole', async ({ page }) => {
+  await configure(page)
+  const answer = await send(page, 'Flood me mock:long:20000')
+  await expectStatus(answer, 'done', 20_000)
+  const [request] = await waitForChatRequests(1)
+  const content = await contentOf(answer)
+  expect(content.length).toBe(request?.sent.content.length)
+  expect(content).toBe(request?.sent.content)
+})

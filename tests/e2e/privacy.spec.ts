@@ -64,3 +64,18 @@ test('the API key never shows in the DOM, the export, logs or any request but th
   }
   expect(watch.console.join('\n')).not.toContain(apiKey)
 })
+
+test('markup in questions, answers and error pages is shown as text, never run', async ({ page }) => {
+  await configure(page)
+  const payload = '<img src=x onerror="__pwn(\'img\')"><script>__pwn("script")</script>'
+  const answer = await send(page, `Echo this ${payload}`)
+  await expectStatus(answer, 'done')
+  expect(await partText(page.getByTestId('message').first(), 'message-content')).toBe(`Echo this ${payload}`)
+  // The mock echoes the question's first line inside its answer.
+  expect(await partText(answer, 'message-content')).toContain(payload)
+  await expect(page.locator('[data-testid="message"] img, [data-testid="message"] script')).toHaveCount(0)
+  const page502 = await send(page, 'Gateway page mock:502html')
+  await expectStatus(page502, 'error')
+  expect(await partText(page502, 'message-error')).not.toContain('<')
+  // expectCleanPage (afterEach) fails the test if any __pwn() ran.
+})
