@@ -123,7 +123,8 @@ const REASONED_ANSWER = 'After thinking it over: the answer is 42. 答案是四�
 /**
  * Start the mock server. Resolves once it listens.
  * @param {{ port?: number, host?: string, quiet?: boolean }} [options]
- * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
+ * `url` is the origin (for /__log, /__reset); `baseUrl` is what the app's Base URL field takes.
+ * @returns {Promise<{ url: string, baseUrl: string, port: number, close: () => Promise<void> }>}
  */
 export function startMockServer({ port = 0, host = '127.0.0.1', quiet = true } = {}) {
   /** @type {Array<Record<string, unknown>>} */
@@ -352,6 +353,7 @@ export function startMockServer({ port = 0, host = '127.0.0.1', quiet = true } =
       const actualPort = typeof address === 'object' && address ? address.port : port
       resolve({
         url: `http://${host}:${actualPort}`,
+        baseUrl: `http://${host}:${actualPort}/v1`,
         port: actualPort,
         close: () =>
           new Promise((done) => {
@@ -508,7 +510,7 @@ if (isMain) {
   const lines = [
     `Inkstream mock provider listening on ${mock.url}`,
     '',
-    `  Base URL:  ${mock.url}/v1      (provider "custom", any API key, model "mock-model")`,
+    `  Base URL:  ${mock.baseUrl}      (provider "custom", any API key, model "mock-model")`,
     '',
     'Put a directive in your question to choose a behaviour, e.g. "tell me a joke mock:slow".',
     'Numeric arguments follow the name, e.g. mock:slow:200:50 = 200 chunks, 50 ms apart.',
