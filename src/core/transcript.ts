@@ -167,8 +167,9 @@ function headerOf(line: string): { kind: 'Question' | 'Answer'; time: number } |
  * Reads a `conversation.txt` back into turns: our own output (markers, reasoning, escapes) and the
  * classic script's, including several sessions appended to one file. Throws an Error naming the
  * line on malformed input. Lenient where the classic script could leave odd but honest files: an
- * answer cut off by the end of the file (or by a new session's header) is `interrupted`, and a
- * multi-line `请求错误: ` message is kept whole.
+ * answer cut off by the end of the file (or by a new session's header) is `interrupted`, a
+ * multi-line `请求错误: ` message is kept whole, and a `请求错误: ` written straight after a partial
+ * answer on the same line (a connection that broke mid-answer) splits into that answer and its error.
  */
 export function parseTranscript(text: string): TranscriptTurn[] {
   let source = text.startsWith('\uFEFF') ? text.slice(1) : text
@@ -250,14 +251,36 @@ export function parseTranscript(text: string): TranscriptTurn[] {
       i++
     }
     if (!turn) {
-      // Cut off without a closing line: the classic script was killed mid-answer.
       const body = lines.slice(bodyStart, i)
       if (i < lines.length && body[body.length - 1] === '') body.pop()
-      turn = { question, answer: joinContent(body), status: 'interrupted', askedAt, reasoning }
+      turn = inlineError(body, question, askedAt, reasoning) ?? {
+        // Cut off without a closing line: the classic script was killed mid-answer.
+        question,
+        answer: joinContent(body),
+        status: 'interrupted',
+        askedAt,
+        reasoning,
+      }
     }
     turns.push(turn)
   }
   return turns
+}
+
+/**
+ * A body that ended without a closing line, whose last text line is `…text请求错误: message`: the
+ * classic script wrote its error straight after the part of the answer that had arrived, with no
+ * line break, when a connection broke mid-answer. Our own export always puts the error on its own
+ * line and ends every other status with dashes, so this only ever matches classic logs.
+ */
+function inlineError(body: string[], question: string, askedAt: number, reasoning: string): TranscriptTurn | undefined {
+  let last = body.length - 1
+  while (last >= 0 && body[last] === '') last--
+  const line = body[last]
+  const at = line?.indexOf(ERROR_PREFIX) ?? -1
+  if (line === undefined || at <= 0) return undefined
+  const answer = joinContent([...body.slice(0, last), line.slice(0, at)])
+  return { question, answer, status: 'error', error: line.slice(at + ERROR_PREFIX.length), askedAt, reasoning }
 }
 
 /** The answer text and status of a body that ended with the dashes line. */

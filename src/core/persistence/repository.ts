@@ -1,6 +1,6 @@
 /** Conversation history on IndexedDB: one small record per message, short transactions, plain data. */
 import { wrap } from 'idb'
-import type { ChatMessage, Conversation, Settings } from '../types'
+import type { ChatMessage, Conversation, GenerationParams, Settings } from '../types'
 import { DB_NAME, DB_VERSION, KV_KEYS, upgrade } from './schema'
 import type { ChatDatabase, UpgradeTransaction } from './schema'
 
@@ -20,6 +20,8 @@ export type PersistenceErrorKind =
   | 'failed'
   /** The connection was closed (by `close()`, a newer tab, or the browser) and no longer accepts calls. */
   | 'closed'
+  /** An import would overwrite a record that belongs to something else; nothing was written. */
+  | 'conflict'
 
 /** An error from the persistence layer with a discriminant the UI can switch on. */
 export class PersistenceError extends Error {
@@ -79,8 +81,47 @@ export interface Repository {
    * another open tab is still streaming, and therefore checkpointed recently, is left alone.
    */
   recoverInterrupted(options?: { updatedBefore?: number }): Promise<number>
+  /** Every conversation with all of its messages (ordered by seq), read in one transaction. */
+  exportConversations(): Promise<ConversationRecords[]>
+  /**
+   * Writes whole conversations (an import or a restored backup) in ONE transaction: all of them or,
+   * if anything fails, none. A conversation whose id is new is added as it is. One that exists is
+   * merged, so nothing already stored is ever lost and importing the same file twice changes nothing:
+   * messages are matched by id and the copy with the later `updatedAt` wins (the stored one on a
+   * tie); stored messages missing from the import stay; a new message whose `seq` is taken moves to
+   * the end, in import order; title and `updatedAt` come from the later copy, `createdAt` is the
+   * earlier one. A message id stored under another conversation aborts the import (a
+   * PersistenceError of kind `conflict`). `settings` (never containing an API key) are written only
+   * if none are saved yet, i.e. into a fresh browser.
+   */
+  importConversations(
+    items: readonly ConversationRecords[],
+    options?: { settings?: Omit<Partial<Settings>, 'params'> & { params?: Partial<GenerationParams> } },
+  ): Promise<ImportSummary>
   /** Closes the connection; later calls reject with a `closed` PersistenceError. */
   close(): void
+}
+
+/** One conversation's metadata and its messages. */
+export interface ConversationRecords {
+  conversation: Conversation
+  messages: ChatMessage[]
+}
+
+/** What `importConversations` changed. */
+export interface ImportSummary {
+  /** Conversations that did not exist before. */
+  addedConversations: number
+  /** Existing conversations that gained or changed at least one record. */
+  mergedConversations: number
+  /** Existing conversations the import left exactly as they were. */
+  unchangedConversations: number
+  /** Messages written that did not exist before. */
+  addedMessages: number
+  /** Existing messages replaced by a newer copy. */
+  updatedMessages: number
+  /** Whether the settings were written (the browser had none). */
+  settingsRestored: boolean
 }
 
 const DEFAULT_OPEN_TIMEOUT_MS = 10_000
@@ -199,11 +240,136 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
       return count
     },
 
+    async exportConversations() {
+      const tx = live().transaction(['conversations', 'messages'], 'readonly')
+      const [conversations, messages] = await Promise.all([
+        tx.objectStore('conversations').getAll(),
+        tx.objectStore('messages').index('by-conversation').getAll(),
+        tx.done,
+      ])
+      const byConversation = new Map<string, ChatMessage[]>(conversations.map((c) => [c.id, []]))
+      // The index is ordered by [conversationId, seq], so each list comes out in seq order.
+      for (const message of messages) byConversation.get(message.conversationId)?.push(message)
+      return conversations.map((conversation) => ({ conversation, messages: byConversation.get(conversation.id) ?? [] }))
+    },
+
+    async importConversations(items, importOptions = {}) {
+      // Everything is copied and checked before the transaction opens: a bad record fails the
+      // whole import before a single write, and no non-IDB work runs while the transaction lives.
+      const plainItems = items.map((item) => {
+        const conversation = checkConversation(toPlainData(item.conversation))
+        const messages = item.messages.map((m) => checkMessage(toPlainData(m)))
+        for (const m of messages) {
+          if (m.conversationId !== conversation.id) {
+            throw new TypeError(`importConversations: message ${m.id} belongs to ${m.conversationId}, not ${conversation.id}`)
+          }
+        }
+        return { conversation, messages }
+      })
+      const seen = new Set<string>()
+      for (const { conversation } of plainItems) {
+        if (seen.has(conversation.id)) throw new TypeError(`importConversations: conversation ${conversation.id} appears twice`)
+        seen.add(conversation.id)
+      }
+      const settings = importOptions.settings === undefined ? undefined : toPlainData(importOptions.settings)
+      if (settings && 'apiKey' in settings) delete settings.apiKey
+
+      const summary: ImportSummary = {
+        addedConversations: 0,
+        mergedConversations: 0,
+        unchangedConversations: 0,
+        addedMessages: 0,
+        updatedMessages: 0,
+        settingsRestored: false,
+      }
+      const tx = live().transaction(['conversations', 'messages', 'kv'], 'readwrite')
+      await runInTransaction(tx, async () => {
+        const conversationStore = tx.objectStore('conversations')
+        const messageStore = tx.objectStore('messages')
+        const writes: (() => Promise<unknown>)[] = []
+        for (const incoming of plainItems) {
+          const id = incoming.conversation.id
+          const [stored, storedMessages] = await Promise.all([
+            conversationStore.get(id),
+            messageStore.index('by-conversation').getAll(conversationRange(id)),
+          ])
+          const storedIds = new Set(storedMessages.map((m) => m.id))
+          // Message ids are keys of the whole store: one stored under another conversation must not move.
+          const elsewhere = await Promise.all(
+            incoming.messages.filter((m) => !storedIds.has(m.id)).map((m) => messageStore.getKey(m.id).then((key) => (key === undefined ? undefined : m.id))),
+          )
+          const clash = elsewhere.find((key) => key !== undefined)
+          if (clash !== undefined) {
+            throw new PersistenceError(
+              'conflict',
+              `A message with id ${clash} is already stored in another conversation; nothing was imported.`,
+            )
+          }
+          const merged = mergeConversation(stored === undefined ? undefined : { conversation: stored, messages: storedMessages }, incoming)
+          if (stored === undefined) summary.addedConversations += 1
+          else if (merged.conversation || merged.messages.length > 0) summary.mergedConversations += 1
+          else summary.unchangedConversations += 1
+          summary.addedMessages += merged.added
+          summary.updatedMessages += merged.updated
+          if (merged.conversation) {
+            const record = merged.conversation
+            writes.push(() => conversationStore.put(record))
+          }
+          for (const message of merged.messages) writes.push(() => messageStore.put(message))
+        }
+        if (settings && (await tx.objectStore('kv').getKey(KV_KEYS.settings)) === undefined) {
+          writes.push(() => tx.objectStore('kv').put(settings, KV_KEYS.settings))
+          summary.settingsRestored = true
+        }
+        await issueAll(writes)
+      })
+      return summary
+    },
+
     close() {
       closedBecause ??= 'The history database was closed.'
       db.close()
     },
   }
+}
+
+/**
+ * The import merge policy (see `Repository.importConversations`): which records to write so that
+ * `stored` gains what `incoming` adds without losing anything. Pure; runs inside the transaction.
+ */
+function mergeConversation(
+  stored: ConversationRecords | undefined,
+  incoming: ConversationRecords,
+): { conversation: Conversation | undefined; messages: ChatMessage[]; added: number; updated: number } {
+  if (!stored) return { conversation: incoming.conversation, messages: incoming.messages, added: incoming.messages.length, updated: 0 }
+
+  const byId = new Map(stored.messages.map((m) => [m.id, m]))
+  const usedSeqs = new Set(stored.messages.map((m) => m.seq))
+  let nextSeq = Math.max(-1, ...stored.messages.map((m) => m.seq)) + 1
+  const writes: ChatMessage[] = []
+  const fresh: ChatMessage[] = []
+  let updated = 0
+  for (const message of [...incoming.messages].sort((a, b) => a.seq - b.seq)) {
+    const existing = byId.get(message.id)
+    if (existing === undefined) fresh.push(message)
+    else if (message.updatedAt > existing.updatedAt) {
+      writes.push(message)
+      updated += 1
+    }
+  }
+  const clashes = fresh.some((m) => usedSeqs.has(m.seq)) || new Set(fresh.map((m) => m.seq)).size !== fresh.length
+  for (const message of fresh) {
+    // Histories that diverged after the backup: keep both, the imported turns after the stored ones.
+    writes.push(clashes ? { ...message, seq: nextSeq++ } : message)
+  }
+
+  const a = stored.conversation
+  const b = incoming.conversation
+  const newer = b.updatedAt > a.updatedAt ? b : a
+  const conversation: Conversation = { ...newer, createdAt: Math.min(a.createdAt, b.createdAt) }
+  const changed =
+    conversation.title !== a.title || conversation.updatedAt !== a.updatedAt || conversation.createdAt !== a.createdAt
+  return { conversation: changed ? conversation : undefined, messages: writes, added: fresh.length, updated }
 }
 
 /**
