@@ -22,6 +22,8 @@ export type PersistenceErrorKind =
   | 'closed'
   /** An import would overwrite a record that belongs to something else; nothing was written. */
   | 'conflict'
+  /** The conversation was deleted (possibly in another tab); writing to it would bring it back. */
+  | 'deleted'
 
 /** An error from the persistence layer with a discriminant the UI can switch on. */
 export class PersistenceError extends Error {
@@ -65,6 +67,21 @@ export interface Repository {
   listMessages(conversationId: string): Promise<ChatMessage[]>
   /** Creates or replaces one message; the streaming checkpoint path, one small write per call. */
   putMessage(message: ChatMessage): Promise<void>
+  /** One message, or `undefined`. */
+  getMessage(id: string): Promise<ChatMessage | undefined>
+  /**
+   * Writes one message only if its conversation still exists, in one transaction, and says whether
+   * it did: another tab may have deleted the conversation, which must never come back.
+   */
+  saveMessage(message: ChatMessage): Promise<boolean>
+  /**
+   * Changes a conversation's title and/or `updatedAt` by reading the stored record in the same
+   * transaction, so a tab with a stale copy cannot undo another tab's rename; `updatedAt` only grows.
+   * Returns the stored result, or `undefined` if the conversation no longer exists.
+   */
+  updateConversation(id: string, patch: { title?: string; updatedAt?: number }): Promise<Conversation | undefined>
+  /** Whether a conversation was deleted (in any tab); deleted ids are never written again except by an import. */
+  isDeleted(id: string): Promise<boolean>
   /** Writes a conversation's metadata and some of its messages atomically: all or nothing. */
   putTurn(conversation: Conversation, messages: ChatMessage[]): Promise<void>
   /** The saved settings, or `undefined` before the first save. */
@@ -80,7 +97,7 @@ export interface Repository {
    * text, and returns how many changed. Pass `updatedBefore` (e.g. `Date.now() - 5000`) so an answer
    * another open tab is still streaming, and therefore checkpointed recently, is left alone.
    */
-  recoverInterrupted(options?: { updatedBefore?: number }): Promise<number>
+  recoverInterrupted(options?: { updatedBefore?: number; exceptConversations?: ReadonlySet<string> }): Promise<number>
   /** Every conversation with all of its messages (ordered by seq), read in one transaction. */
   exportConversations(): Promise<ConversationRecords[]>
   /**
@@ -163,16 +180,61 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
 
     async putConversation(conversation) {
       const plain = checkConversation(toPlainData(conversation))
-      await live().put('conversations', plain)
+      const tx = live().transaction(['conversations', 'kv'], 'readwrite')
+      await runInTransaction(tx, async () => {
+        if ((await tx.objectStore('kv').getKey(tombstone(plain.id))) !== undefined) return
+        await tx.objectStore('conversations').put(plain)
+      })
     },
 
     async deleteConversation(id) {
-      const tx = live().transaction(['conversations', 'messages'], 'readwrite')
+      const tx = live().transaction(['conversations', 'messages', 'kv'], 'readwrite')
       await runInTransaction(tx, async () => {
         const messages = tx.objectStore('messages')
         const keys = await messages.index('by-conversation').getAllKeys(conversationRange(id))
-        await issueAll([() => tx.objectStore('conversations').delete(id), ...keys.map((key) => () => messages.delete(key))])
+        await issueAll([
+          () => tx.objectStore('conversations').delete(id),
+          // A tombstone, so a slower tab still streaming into it cannot bring it back.
+          () => tx.objectStore('kv').put(Date.now(), tombstone(id)),
+          ...keys.map((key) => () => messages.delete(key)),
+        ])
       })
+    },
+
+    async getMessage(id) {
+      return live().get('messages', id)
+    },
+
+    async saveMessage(message) {
+      const plain = checkMessage(toPlainData(message))
+      const tx = live().transaction(['conversations', 'messages'], 'readwrite')
+      let saved = false
+      await runInTransaction(tx, async () => {
+        if ((await tx.objectStore('conversations').getKey(plain.conversationId)) === undefined) return
+        await tx.objectStore('messages').put(plain)
+        saved = true
+      })
+      return saved
+    },
+
+    async updateConversation(id, patch) {
+      const tx = live().transaction('conversations', 'readwrite')
+      let result: Conversation | undefined
+      await runInTransaction(tx, async () => {
+        const stored = await tx.store.get(id)
+        if (!stored) return
+        result = {
+          ...stored,
+          ...(patch.title === undefined ? {} : { title: patch.title }),
+          updatedAt: Math.max(stored.updatedAt, patch.updatedAt ?? stored.updatedAt),
+        }
+        await tx.store.put(result)
+      })
+      return result
+    },
+
+    async isDeleted(id) {
+      return (await live().getKey('kv', tombstone(id))) !== undefined
     },
 
     async listMessages(conversationId) {
@@ -194,8 +256,11 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
           throw new TypeError(`putTurn: message ${m.id} belongs to ${m.conversationId}, not ${plainConversation.id}`)
         }
       }
-      const tx = live().transaction(['conversations', 'messages'], 'readwrite')
-      await runInTransaction(tx, () => {
+      const tx = live().transaction(['conversations', 'messages', 'kv'], 'readwrite')
+      await runInTransaction(tx, async () => {
+        if ((await tx.objectStore('kv').getKey(tombstone(plainConversation.id))) !== undefined) {
+          throw new PersistenceError('deleted', 'This conversation was deleted in another tab; the message was not saved.')
+        }
         const messageStore = tx.objectStore('messages')
         return issueAll([
           () => tx.objectStore('conversations').put(plainConversation),
@@ -222,7 +287,7 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
     },
 
     async recoverInterrupted(recoverOptions = {}) {
-      const { updatedBefore } = recoverOptions
+      const { updatedBefore, exceptConversations } = recoverOptions
       const tx = live().transaction('messages', 'readwrite')
       let count = 0
       await runInTransaction(tx, async () => {
@@ -230,7 +295,11 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
         let cursor = await tx.store.openCursor()
         while (cursor) {
           const message = cursor.value
-          if (message.status === 'streaming' && (updatedBefore === undefined || message.updatedAt < updatedBefore)) {
+          if (
+            message.status === 'streaming' &&
+            (updatedBefore === undefined || message.updatedAt < updatedBefore) &&
+            !exceptConversations?.has(message.conversationId)
+          ) {
             await cursor.update({ ...message, status: 'interrupted' })
             count += 1
           }
@@ -311,6 +380,8 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
           else summary.unchangedConversations += 1
           summary.addedMessages += merged.added
           summary.updatedMessages += merged.updated
+          // Importing is an explicit wish to have this conversation back, even if it was deleted.
+          writes.push(() => tx.objectStore('kv').delete(tombstone(id)))
           if (merged.conversation) {
             const record = merged.conversation
             writes.push(() => conversationStore.put(record))
@@ -370,6 +441,11 @@ function mergeConversation(
   const changed =
     conversation.title !== a.title || conversation.updatedAt !== a.updatedAt || conversation.createdAt !== a.createdAt
   return { conversation: changed ? conversation : undefined, messages: writes, added: fresh.length, updated }
+}
+
+/** The kv key marking a deleted conversation. */
+function tombstone(conversationId: string): string {
+  return `deleted:${conversationId}`
 }
 
 /**
