@@ -5,6 +5,7 @@ import {
   configure,
   contentOf,
   expectCleanPage,
+  expectSameText,
   expectStatus,
   lastAnswer,
   lastQuestion,
@@ -55,14 +56,14 @@ test('a question streams an answer progressively and ends with exactly the text 
 
   const [request] = await waitForChatRequests(1)
   expect(request?.finished, 'the mock finished the stream').toBe(true)
-  expect(await contentOf(answer)).toBe(request?.sent.content)
+  const shown = await contentOf(answer)
+  expectSameText(shown, request?.sent.content)
   expect(request?.sent.content).toContain('你好！')
 
   const growth = await answerGrowth(page)
   const streamingLengths = new Set(growth.filter((g) => g.status === 'streaming' && g.len > 0).map((g) => g.len))
   expect(streamingLengths.size, `distinct partial lengths seen while streaming: ${[...streamingLengths].join(', ')}`).toBeGreaterThanOrEqual(2)
-  const full = request?.sent.content.length ?? 0
-  expect([...streamingLengths].some((len) => len < full), 'some partial text was shown before the end').toBe(true)
+  expect([...streamingLengths].some((len) => len < shown.length), 'some partial text was shown before the end').toBe(true)
   expect(growth.some((g) => g.status === 'streaming' && g.stop), 'composer-stop shown while streaming').toBe(true)
   expect(await partText(answer, 'message-error')).toBe('')
 })
@@ -114,12 +115,13 @@ test('request body: stream, defaults, system prompt first and the full history',
   const { apiKey } = await configure(page, { systemPrompt })
   const first = await send(page, 'First question')
   await expectStatus(first, 'done')
-  const firstAnswer = await contentOf(first)
   const second = await send(page, 'Second question')
   await expectStatus(second, 'done')
 
   const requests = await waitForChatRequests(2)
   expect(requests).toHaveLength(2)
+  // The history carries the answer's raw text exactly as it arrived.
+  const firstAnswer = requests[0]?.sent.content
   const body = requests[1]?.body as ChatBody
   expect(body.stream).toBe(true)
   expect(body.model).toBe('mock-model')
@@ -153,8 +155,8 @@ test('reasoning_content is shown as reasoning, content as the answer', async ({ 
   await expect(answer.getByTestId('message-reasoning')).toHaveCount(1)
   await expectStatus(answer, 'done')
   const [request] = await waitForChatRequests(1)
-  expect(await partText(answer, 'message-reasoning')).toBe(request?.sent.reasoning)
-  expect(await contentOf(answer)).toBe(request?.sent.content)
+  expectSameText(await partText(answer, 'message-reasoning'), request?.sent.reasoning, 'reasoning')
+  expectSameText(await contentOf(answer), request?.sent.content, 'content')
   expect(await contentOf(answer)).not.toContain('null')
 })
 
@@ -166,8 +168,8 @@ test('<think> blocks inside content are split out as reasoning', async ({ page }
   const raw = request?.sent.content ?? ''
   const match = /^<think>([\s\S]*)<\/think>([\s\S]*)$/.exec(raw)
   expect(match, 'mock sent a <think> block').not.toBeNull()
-  expect((await partText(answer, 'message-reasoning')).trim()).toBe(match?.[1]?.trim())
-  expect((await contentOf(answer)).trim()).toBe(match?.[2]?.trim())
+  expectSameText(await partText(answer, 'message-reasoning'), match?.[1], 'reasoning')
+  expectSameText(await contentOf(answer), match?.[2], 'content')
   expect(await contentOf(answer)).not.toContain('think>')
 })
 
@@ -176,7 +178,7 @@ test('a non-streamed JSON completion is rendered', async ({ page }) => {
   const answer = await send(page, 'Plain JSON please mock:json')
   await expectStatus(answer, 'done')
   const [request] = await waitForChatRequests(1)
-  expect(await contentOf(answer)).toBe(request?.sent.content)
+  expectSameText(await contentOf(answer), request?.sent.content)
 })
 
 test('"data:" without a space and CRLF line ends are parsed', async ({ page }) => {
@@ -184,7 +186,7 @@ test('"data:" without a space and CRLF line ends are parsed', async ({ page }) =
   const answer = await send(page, 'Compact framing mock:nospace')
   await expectStatus(answer, 'done')
   const [request] = await waitForChatRequests(1)
-  expect(await contentOf(answer)).toBe(request?.sent.content)
+  expectSameText(await contentOf(answer), request?.sent.content)
   expect(await answers(page).count()).toBe(1)
 })
 
@@ -193,7 +195,5 @@ test('a very long unpaced stream (20000 chunks) arrives whole', async ({ page })
   const answer = await send(page, 'Flood me mock:long:20000')
   await expectStatus(answer, 'done', 20_000)
   const [request] = await waitForChatRequests(1)
-  const content = await contentOf(answer)
-  expect(content.length).toBe(request?.sent.content.length)
-  expect(content).toBe(request?.sent.content)
+  expectSameText(await contentOf(answer), request?.sent.content)
 })

@@ -176,6 +176,27 @@ export async function contentOf(message: Locator): Promise<string> {
   return partText(message, 'message-content')
 }
 
+/**
+ * The characters of a text as a reader sees them, Markdown syntax and all whitespace removed, so a
+ * rendered answer (paragraphs, lists, bold, code) compares equal to the raw text the mock sent. Raw
+ * text is compared exactly where it is observable as such: request bodies and conversation.txt.
+ */
+export function visibleText(text: string): string {
+  return text
+    .replace(/^[ \t]{0,3}#{1,6}[ \t]+/gm, '')
+    .replace(/^[ \t]*[-*+][ \t]+/gm, '')
+    .replace(/\*\*|__|`/g, '')
+    // Rendered blocks (<p>, <li>, <h2>) sit side by side in textContent with no whitespace between.
+    .replace(/\s+/g, '')
+}
+
+/** Shown text (from the DOM) matches the raw text, whether the app renders Markdown or not. */
+export function expectSameText(shown: string, raw: string | undefined, what = 'shown text'): void {
+  expect(raw, `${what}: the raw text exists`).toBeDefined()
+  if (shown === raw) return
+  expect(visibleText(shown), `${what} (compared as visible words)`).toBe(visibleText(raw ?? ''))
+}
+
 export async function expectStatus(message: Locator, status: string, timeout?: number): Promise<void> {
   await expect(message).toHaveAttribute('data-status', status, timeout === undefined ? undefined : { timeout })
 }

@@ -9,6 +9,7 @@ import {
   send,
   settleSaves,
   snapshotMessage,
+  visibleText,
   waitForChatRequests,
   watchPage,
 } from './helpers'
@@ -41,7 +42,7 @@ async function expectStoppedAndAborted(page: Page, answer: Locator): Promise<voi
   const [request] = await chatRequests()
   expect(request?.finished).toBe(false)
   const sent = request?.sent.content ?? ''
-  expect(sent.startsWith(kept), 'the kept text is a prefix of what the mock sent').toBe(true)
+  expect(visibleText(sent).startsWith(visibleText(kept)), 'the kept text is a prefix of what the mock sent').toBe(true)
 
   // Nothing more arrives after the stop.
   await page.waitForTimeout(400)
