@@ -93,7 +93,9 @@ export function parseJson(text: string, what: string): Json {
     return JSON.parse(text) as Json
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error)
-    if (/end of (JSON )?(data|input)|unterminated/i.test(detail)) {
+    const position = /position (\d+)/.exec(detail)?.[1]
+    const atEnd = position !== undefined && Number(position) >= text.trimEnd().length
+    if (atEnd || /end of (JSON )?(data|input)|unterminated/i.test(detail)) {
       const line = text.split('\n').length
       throw new ImportError(
         'syntax',
@@ -101,7 +103,6 @@ export function parseJson(text: string, what: string): Json {
         `line ${line}`,
       )
     }
-    const position = /position (\d+)/.exec(detail)?.[1]
     if (position !== undefined) {
       const before = text.slice(0, Number(position))
       const line = before.split('\n').length
@@ -149,17 +150,17 @@ export function contentText(
 ): string {
   if (typeof value === 'string') return value
   if (!Array.isArray(value)) {
-    throw new ImportError('invalid', `${what}, ${path}: expected the message text (a string or a list of parts), got ${describeValue(value)}.`, path)
+    throw new ImportError('invalid', `${what}, ${path}: expected the message text (a string or a list of parts), got ${describeValue(value)}. Nothing was imported.`, path)
   }
   const parts: string[] = []
   value.forEach((part, i) => {
     const partPath = pathOf(path, i)
     if (!isObject(part)) {
-      throw new ImportError('invalid', `${what}, ${partPath}: expected a content part object, got ${describeValue(part)}.`, partPath)
+      throw new ImportError('invalid', `${what}, ${partPath}: expected a content part object, got ${describeValue(part)}. Nothing was imported.`, partPath)
     }
     if (part.type === 'text' || (part.type === undefined && typeof part.text === 'string')) {
       if (typeof part.text !== 'string') {
-        throw new ImportError('invalid', `${what}, ${pathOf(partPath, 'text')}: expected a string, got ${describeValue(part.text)}.`, pathOf(partPath, 'text'))
+        throw new ImportError('invalid', `${what}, ${pathOf(partPath, 'text')}: expected a string, got ${describeValue(part.text)}. Nothing was imported.`, pathOf(partPath, 'text'))
       }
       parts.push(part.text)
     } else if (part.type === 'image_url') {

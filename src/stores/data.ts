@@ -1,0 +1,154 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { LAST_BACKUP_KEY, backupFileName, buildBackup, formatAllTranscripts, serializeBackup } from '../core/backup'
+import type { BackupSettings } from '../core/backup'
+import { ImportError, describeImport, importText } from '../core/importers'
+import type { ImportSource } from '../core/importers'
+import { PersistenceError } from '../core/persistence'
+import { TRANSCRIPT_FILE_NAME } from '../core/transcript'
+import { downloadText } from '../browser/download'
+import { readStorageHealth, requestPersistentStorage, type StorageHealth } from '../browser/storage'
+import { openRepository } from './repository'
+import { useChatStore } from './chat'
+import { useSettingsStore } from './settings'
+
+/** Which data action is running, so the UI can disable the buttons and say what it waits for. */
+export type DataTask = 'backup' | 'text' | 'import' | 'persist'
+
+function describe(error: unknown): string {
+  if (error instanceof PersistenceError || error instanceof ImportError) return error.message
+  if (error instanceof Error) return `${error.name}: ${error.message}`
+  return String(error)
+}
+
+/** Backups, imports and storage health: reads and writes through the repository, downloads files. */
+export const useDataStore = defineStore('data', () => {
+  const chat = useChatStore()
+  const settingsStore = useSettingsStore()
+
+  const busy = ref<DataTask | null>(null)
+  /** The outcome of the last action, plain text. */
+  const notice = ref('')
+  /** What went wrong in the last action, plain text; never contains the API key. */
+  const error = ref('')
+  const lastBackupAt = ref<number | null>(null)
+  const health = ref<StorageHealth | null>(null)
+
+  async function run(task: DataTask, work: () => Promise<string>, failure: (e: unknown) => string): Promise<void> {
+    if (busy.value) return
+    busy.value = task
+    notice.value = ''
+    error.value = ''
+    try {
+      notice.value = await work()
+    } catch (e) {
+      error.value = failure(e)
+    } finally {
+      busy.value = null
+    }
+  }
+
+  /** Reads storage health and the last backup time (Settings calls it when it opens). */
+  async function loadStatus(): Promise<void> {
+    health.value = await readStorageHealth()
+    try {
+      const repository = await openRepository()
+      lastBackupAt.value = (await repository.getValue<number>(LAST_BACKUP_KEY)) ?? null
+    } catch {
+      // Storage is unavailable: the chat view already says so; there is no backup time to show.
+    }
+  }
+
+  /** Downloads every conversation with all metadata as one JSON file, and records when. */
+  function exportBackup(): Promise<void> {
+    return run(
+      'backup',
+      async () => {
+        // An answer still streaming is written at most a fraction of a second late; write it now.
+        await chat.flush()
+        const repository = await openRepository()
+        const [items, settings] = await Promise.all([repository.exportConversations(), repository.getSettings()])
+        const now = new Date()
+        const fileName = backupFileName(now)
+        const backup = buildBackup(items, { exportedAt: now, settings })
+        downloadText(fileName, serializeBackup(backup, settingsStore.settings.apiKey), 'application/json;charset=utf-8')
+        await repository.putValue(LAST_BACKUP_KEY, now.getTime())
+        lastBackupAt.value = now.getTime()
+        const messages = items.reduce((n, item) => n + item.messages.length, 0)
+        return `Downloaded ${fileName}: ${items.length} conversation${items.length === 1 ? '' : 's'}, ${messages} message${messages === 1 ? '' : 's'}. Your API key is not in it.`
+      },
+      (e) => `The backup could not be made: ${describe(e)}`,
+    )
+  }
+
+  /** Downloads every conversation in the classic format, oldest first, as one conversation.txt. */
+  function exportAllText(): Promise<void> {
+    return run(
+      'text',
+      async () => {
+        await chat.flush()
+        const repository = await openRepository()
+        const items = await repository.exportConversations()
+        const withMessages = items.filter((item) => item.messages.length > 0)
+        if (withMessages.length === 0) return 'There is no conversation with messages to export yet.'
+        const includeReasoning = settingsStore.settings.exportReasoning
+        downloadText(TRANSCRIPT_FILE_NAME, formatAllTranscripts(withMessages, { includeReasoning }))
+        return `Downloaded ${TRANSCRIPT_FILE_NAME} with ${withMessages.length} conversation${withMessages.length === 1 ? '' : 's'}, oldest first.`
+      },
+      (e) => `conversation.txt could not be made: ${describe(e)}`,
+    )
+  }
+
+  /**
+   * Imports a file (`only` restricts the accepted kind). The whole file is checked first and then
+   * written in one transaction, so a bad file imports nothing.
+   */
+  function importFile(file: File, only?: ImportSource): Promise<void> {
+    return run(
+      'import',
+      async () => {
+        const result = importText(await file.text(), { only })
+        const repository = await openRepository()
+        const written = await repository.importConversations(result.conversations, { settings: result.settings })
+        if (written.settingsRestored && result.settings) applySettings(result.settings)
+        await chat.refresh()
+        const single = result.conversations.length === 1 ? result.conversations[0] : undefined
+        if (single) await chat.select(single.conversation.id)
+        return describeImport(result, written)
+      },
+      (e) => {
+        const text = describe(e)
+        return `${file.name}: ${text}${/nothing (was imported|to import)/i.test(text) ? '' : ' Nothing was imported.'}`
+      },
+    )
+  }
+
+  function applySettings(restored: BackupSettings): void {
+    const current = settingsStore.settings
+    settingsStore.settings = {
+      ...current,
+      ...restored,
+      params: { ...current.params, ...restored.params },
+      apiKey: current.apiKey,
+    }
+  }
+
+  /** Asks the browser to keep this site's data even under storage pressure. */
+  function requestPersist(): Promise<void> {
+    return run(
+      'persist',
+      async () => {
+        const granted = await requestPersistentStorage()
+        health.value = await readStorageHealth()
+        if (granted === true) return 'The browser will keep this site’s data until you delete it yourself.'
+        if (granted === false) {
+          return 'The browser declined to make storage persistent (Chromium decides by how much you use the site, or after installing it as an app). Download backups regularly.'
+        }
+        return 'This browser cannot make storage persistent. Download backups regularly.'
+      },
+      (e) => `Could not ask for persistent storage: ${describe(e)}`,
+    )
+  }
+
+  return { busy, notice, error, lastBackupAt, health, loadStatus, exportBackup, exportAllText, importFile, requestPersist }
+})
