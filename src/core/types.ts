@@ -42,6 +42,16 @@ export interface MessageError {
   status?: number
 }
 
+/** An earlier try at an answer, kept when the user retries so no received text is ever lost. */
+export interface AnswerAttempt {
+  content: string
+  reasoning: string
+  status: MessageStatus
+  error?: MessageError
+  finishReason?: string
+  updatedAt: number
+}
+
 /** One stored message. One IndexedDB record per message so a streaming save writes one small record. */
 export interface ChatMessage {
   id: string
@@ -61,6 +71,8 @@ export interface ChatMessage {
   finishReason?: string
   usage?: Usage
   error?: MessageError
+  /** Answers only: earlier attempts replaced by Retry, oldest first. */
+  attempts?: AnswerAttempt[]
 }
 
 /** One conversation's metadata; its messages are separate records. */

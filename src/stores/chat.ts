@@ -2,11 +2,14 @@ import { defineStore } from 'pinia'
 import { computed, reactive, ref, toRaw } from 'vue'
 import type { ChatMessage, Conversation, Settings } from '../core/types'
 import { checkSettings, describeError, streamChat, toChatTurns, toMessageError } from '../core/provider'
-import type { Repository } from '../core/persistence'
+import { PersistenceError, type Repository } from '../core/persistence'
 import { TRANSCRIPT_FILE_NAME, formatTranscript } from '../core/transcript'
 import { UNTITLED, sortConversations, titleFromQuestion } from '../core/conversation'
 import { newId } from '../core/id'
-import { openRepository } from './repository'
+import { openChangeFeed, type Change, type ChangeFeed } from '../core/sync'
+import { heldStreamLocks, holdStreamLock, whenStreamLockFree } from '../browser/locks'
+import { requestPersistentStorage } from '../browser/storage'
+import { onStorageEvent, openRepository, type StorageEvent } from './repository'
 import { useSettingsStore } from './settings'
 
 /** A growing answer is written at most this long after it changed (the issue asks for ≤ 500 ms). */
@@ -15,6 +18,7 @@ const ACTIVE_KEY = 'activeConversationId'
 
 interface LiveStream {
   controller: AbortController
+  conversation: Conversation
   message: ChatMessage
   saveTimer: ReturnType<typeof setTimeout> | undefined
   done: Promise<void>
@@ -23,6 +27,29 @@ interface LiveStream {
 /** IndexedDB needs plain data: Vue proxies (even nested ones) cannot be structured-cloned. */
 function plain<T>(value: T): T {
   return JSON.parse(JSON.stringify(toRaw(value))) as T
+}
+
+function describeStorageFailure(action: string, error: unknown): string {
+  if (error instanceof PersistenceError) return error.message
+  const name = error instanceof Error ? error.name : ''
+  if (name === 'QuotaExceededError') {
+    return (
+      `This browser's storage for Inkstream is full, so it could not ${action}. ` +
+      'Nothing saved before is lost and this conversation stays open in this tab: download it, ' +
+      'free space (delete old conversations or other site data), then choose “Try saving again”.'
+    )
+  }
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  return (
+    `Could not ${action} in this browser's storage (${detail}). ` +
+    'This conversation stays open in this tab; download it with the export button to keep a copy.'
+  )
+}
+
+const STORAGE_EVENT_TEXT: Record<StorageEvent, string> = {
+  versionchange: 'Inkstream was updated in another tab. Reload this tab to keep saving your history.',
+  terminated: 'The browser closed Inkstream’s storage (site data may have been cleared). Reload to keep saving.',
+  blocked: 'Another Inkstream tab is using an older version of the history. Close or reload the other tabs.',
 }
 
 export const useChatStore = defineStore('chat', () => {
@@ -36,43 +63,70 @@ export const useChatStore = defineStore('chat', () => {
   const composerError = ref('')
   /** Storage could not be opened or a write failed; the chat keeps working in memory. */
   const storageError = ref('')
-  /** Conversations with a reply streaming right now. */
+  /** The storage problem is fixed by reloading (another tab upgraded, site data cleared). */
+  const storageNeedsReload = ref(false)
+  /** Conversations with a reply streaming in this tab. */
   const streamingIds = ref<string[]>([])
+  /** Conversations with a reply streaming in another tab: read-only here until it ends. */
+  const remoteStreamingIds = ref<string[]>([])
 
   const active = computed(() => conversations.value.find((c) => c.id === activeId.value) ?? null)
   const isStreaming = computed(() => activeId.value !== null && streamingIds.value.includes(activeId.value))
+  const isReadOnly = computed(() => activeId.value !== null && remoteStreamingIds.value.includes(activeId.value))
+  const hasUnsaved = computed(() => unsavedCount.value > 0)
 
   let repository: Repository | null = null
+  let feed: ChangeFeed | null = null
+  const tabId = newId()
   const streams = new Map<string, LiveStream>()
+  /** Every stream until its final save is written, for `settled()`. */
+  const running = new Set<Promise<void>>()
   const deleted = new Set<string>()
+  /** Writes that failed (quota, closed storage), keyed by record, to run again on “Try saving again”. */
+  const unsaved = new Map<string, () => Promise<unknown>>()
+  const unsavedCount = ref(0)
   let openToken = 0
+  let askedForPersistence = false
 
-  function reportStorage(action: string, error: unknown): void {
-    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-    storageError.value =
-      `Could not ${action} in this browser's storage (${detail}). ` +
-      'This conversation stays open in this tab; download it with the export button to keep a copy.'
+  function publish(change: Change): void {
+    feed?.publish(change)
   }
 
-  async function write(action: string, run: (repo: Repository) => Promise<unknown>): Promise<void> {
-    if (!repository) return
+  async function write(action: string, key: string, run: (repo: Repository) => Promise<unknown>): Promise<boolean> {
+    if (!repository) return false
     try {
       await run(repository)
+      if (unsaved.delete(key)) unsavedCount.value = unsaved.size
+      return true
     } catch (error) {
-      reportStorage(action, error)
+      unsaved.set(key, () => run(repository!))
+      unsavedCount.value = unsaved.size
+      storageError.value = describeStorageFailure(action, error)
+      return false
     }
   }
 
-  function saveMessage(message: ChatMessage): Promise<void> {
-    if (deleted.has(message.conversationId)) return Promise.resolve()
+  async function saveMessage(message: ChatMessage): Promise<void> {
+    if (deleted.has(message.conversationId)) return
     const record = plain(message)
-    return write('save the answer', (repo) => repo.putMessage(record))
+    let kept = true
+    const ok = await write('save the answer', `message:${record.id}`, async (repo) => {
+      kept = await repo.saveMessage(record)
+    })
+    if (!ok) return
+    if (kept) publish({ type: 'message', conversationId: record.conversationId, id: record.id })
+    else forgetConversation(record.conversationId)
   }
 
-  function saveConversation(conversation: Conversation): Promise<void> {
-    if (deleted.has(conversation.id)) return Promise.resolve()
-    const record = plain(conversation)
-    return write('save the conversation', (repo) => repo.putConversation(record))
+  async function touchConversation(conversation: Conversation, patch: { title?: string; updatedAt?: number }) {
+    if (deleted.has(conversation.id)) return
+    let stored: Conversation | undefined
+    const ok = await write('save the conversation', `conversation:${conversation.id}`, async (repo) => {
+      stored = await repo.updateConversation(conversation.id, patch)
+    })
+    if (!ok) return
+    if (stored) publish({ type: 'conversation', id: conversation.id })
+    else forgetConversation(conversation.id)
   }
 
   function resort(): void {
@@ -82,7 +136,80 @@ export const useChatStore = defineStore('chat', () => {
   async function messagesOf(conversationId: string): Promise<ChatMessage[]> {
     const records = repository ? await repository.listMessages(conversationId) : []
     const live = streams.get(conversationId)?.message
-    return live ? records.map((m) => (m.id === live.id ? live : m)) : records
+    if (!live) return records
+    // A checkpoint may lag the live answer, or (storage full) be missing altogether.
+    const merged = records.map((m) => (m.id === live.id ? live : m))
+    return merged.includes(live) ? merged : [...merged, live].sort((a, b) => a.seq - b.seq)
+  }
+
+  function watchRemoteStream(conversationId: string): void {
+    if (remoteStreamingIds.value.includes(conversationId)) return
+    remoteStreamingIds.value = [...remoteStreamingIds.value, conversationId]
+    void whenStreamLockFree(conversationId).then(async () => {
+      remoteStreamingIds.value = remoteStreamingIds.value.filter((id) => id !== conversationId)
+      // The other tab finished, or died mid-stream: show what it left, as its final state.
+      if (repository && !streams.has(conversationId)) {
+        await repository.recoverInterrupted({ exceptConversations: await heldStreamLocks() })
+      }
+      if (activeId.value === conversationId) await reloadMessages(conversationId)
+    })
+  }
+
+  async function reloadMessages(conversationId: string): Promise<void> {
+    const next = await messagesOf(conversationId)
+    if (activeId.value === conversationId) messages.value = next
+  }
+
+  /** Applies another tab's change; every change is re-read from storage, the single source of truth. */
+  async function onRemoteChange(change: Change): Promise<void> {
+    if (!repository) return
+    switch (change.type) {
+      case 'conversation': {
+        const record = await repository.getConversation(change.id)
+        if (!record) return
+        const existing = conversations.value.find((c) => c.id === change.id)
+        if (existing) Object.assign(existing, record)
+        else conversations.value.push(record)
+        resort()
+        return
+      }
+      case 'conversation-deleted':
+        forgetConversation(change.id)
+        return
+      case 'message': {
+        if (change.conversationId !== activeId.value) return
+        if (streams.get(change.conversationId)?.message.id === change.id) return
+        const record = await repository.getMessage(change.id)
+        if (!record || record.conversationId !== activeId.value) return
+        const index = messages.value.findIndex((m) => m.id === record.id)
+        if (index >= 0) messages.value[index] = record
+        else messages.value = [...messages.value, record].sort((a, b) => a.seq - b.seq)
+        return
+      }
+      case 'stream':
+        if (change.active) watchRemoteStream(change.conversationId)
+        return
+      case 'refresh':
+        await refresh()
+        return
+    }
+  }
+
+  /** Drops a conversation deleted elsewhere (or found deleted while saving); its stream stops. */
+  function forgetConversation(id: string): void {
+    deleted.add(id)
+    const live = streams.get(id)
+    if (live) {
+      live.controller.abort()
+      storageError.value = `“${live.conversation.title}” was deleted in another tab, so its answer was not saved.`
+    }
+    const index = conversations.value.findIndex((c) => c.id === id)
+    if (index < 0) return
+    conversations.value = conversations.value.filter((c) => c.id !== id)
+    if (activeId.value === id) {
+      const next = conversations.value[Math.min(index, conversations.value.length - 1)]
+      void select(next?.id ?? null)
+    }
   }
 
   /** Loads history; nothing is written before it finishes, so a fast reload can never wipe data. */
@@ -91,15 +218,25 @@ export const useChatStore = defineStore('chat', () => {
     await settingsStore.load()
     try {
       repository = await openRepository()
-      await repository.recoverInterrupted()
+      onStorageEvent((event) => {
+        storageError.value = STORAGE_EVENT_TEXT[event]
+        storageNeedsReload.value = event !== 'blocked'
+      })
+      // Answers another tab is streaming right now are alive, not interrupted.
+      const live = await heldStreamLocks()
+      await repository.recoverInterrupted({ exceptConversations: live })
       conversations.value = sortConversations(await repository.listConversations())
+      for (const id of live) watchRemoteStream(id)
       const stored = await repository.getValue<string>(ACTIVE_KEY)
       const id = conversations.value.some((c) => c.id === stored) ? stored! : (conversations.value[0]?.id ?? null)
       activeId.value = id
       messages.value = id ? await messagesOf(id) : []
+      feed = openChangeFeed(tabId, (change) => void onRemoteChange(change))
     } catch (error) {
       repository = null
-      reportStorage('open the saved conversations', error)
+      storageError.value =
+        `${error instanceof Error ? error.message : String(error)} ` +
+        'Conversations in this tab will not be saved; download them before closing it.'
     }
     loaded.value = true
   }
@@ -107,7 +244,12 @@ export const useChatStore = defineStore('chat', () => {
   /** Re-reads the list and the open conversation after another writer (an import, another tab). */
   async function refresh(): Promise<void> {
     if (!repository) return
-    conversations.value = sortConversations(await repository.listConversations())
+    const records = sortConversations(await repository.listConversations())
+    // Keep the objects live streams hold, so their title and time stay on screen.
+    conversations.value = records.map((record) => {
+      const live = streams.get(record.id)?.conversation
+      return live ? Object.assign(live, { title: record.title }) : record
+    })
     const id = conversations.value.some((c) => c.id === activeId.value) ? activeId.value : (conversations.value[0]?.id ?? null)
     await select(id)
   }
@@ -119,7 +261,7 @@ export const useChatStore = defineStore('chat', () => {
     const next = id ? await messagesOf(id) : []
     if (token !== openToken) return
     messages.value = next
-    await write('remember the open conversation', (repo) => repo.putValue(ACTIVE_KEY, id))
+    await write('remember the open conversation', 'active', (repo) => repo.putValue(ACTIVE_KEY, id))
   }
 
   function createConversation(now: number): Conversation {
@@ -134,7 +276,10 @@ export const useChatStore = defineStore('chat', () => {
     if (active.value && messages.value.length === 0) return
     const conversation = createConversation(Date.now())
     await select(conversation.id)
-    await saveConversation(conversation)
+    const record = plain(conversation)
+    if (await write('save the conversation', `conversation:${record.id}`, (repo) => repo.putConversation(record))) {
+      publish({ type: 'conversation', id: record.id })
+    }
   }
 
   async function rename(id: string, title: string): Promise<void> {
@@ -142,7 +287,7 @@ export const useChatStore = defineStore('chat', () => {
     const next = title.trim().slice(0, 200)
     if (!conversation || !next || next === conversation.title) return
     conversation.title = next
-    await saveConversation(conversation)
+    await touchConversation(conversation, { title: next })
   }
 
   async function remove(id: string): Promise<void> {
@@ -154,7 +299,24 @@ export const useChatStore = defineStore('chat', () => {
       const next = conversations.value[Math.min(Math.max(index, 0), conversations.value.length - 1)]
       await select(next?.id ?? null)
     }
-    await write('delete the conversation', (repo) => repo.deleteConversation(id))
+    if (await write('delete the conversation', `delete:${id}`, (repo) => repo.deleteConversation(id))) {
+      publish({ type: 'conversation-deleted', id })
+    }
+  }
+
+  function checkBeforeSending(): Settings | null {
+    composerError.value = ''
+    if (isReadOnly.value) {
+      composerError.value = 'This conversation is answering in another tab. Wait for it to finish there, or stop it.'
+      return null
+    }
+    const settings = plain(settingsStore.settings) as Settings
+    const problem = checkSettings(settings)
+    if (problem) {
+      composerError.value = describeError(problem)
+      return null
+    }
+    return settings
   }
 
   /**
@@ -163,14 +325,9 @@ export const useChatStore = defineStore('chat', () => {
    * streams in the background (`settled()` waits for it).
    */
   async function send(text: string): Promise<boolean> {
-    composerError.value = ''
     if (!loaded.value || !text.trim() || isStreaming.value) return false
-    const settings = plain(settingsStore.settings) as Settings
-    const problem = checkSettings(settings)
-    if (problem) {
-      composerError.value = describeError(problem)
-      return false
-    }
+    const settings = checkBeforeSending()
+    if (!settings) return false
 
     const now = Date.now()
     let conversation = active.value
@@ -178,7 +335,7 @@ export const useChatStore = defineStore('chat', () => {
       conversation = createConversation(now)
       activeId.value = conversation.id
       messages.value = []
-      void write('remember the open conversation', (repo) => repo.putValue(ACTIVE_KEY, conversation!.id))
+      void write('remember the open conversation', 'active', (repo) => repo.putValue(ACTIVE_KEY, conversation!.id))
     }
     if (messages.value.length === 0 && conversation.title === UNTITLED) conversation.title = titleFromQuestion(text)
     conversation.updatedAt = now
@@ -203,9 +360,46 @@ export const useChatStore = defineStore('chat', () => {
     // The question is on disk before the request leaves, so a crash can never lose it.
     const turn = [plain(question), plain(answer)]
     const meta = plain(conversation)
-    const saved = write('save your message', (repo) => repo.putTurn(meta, turn))
+    const saved = write('save your message', `turn:${question.id}`, (repo) => repo.putTurn(meta, turn)).then(
+      (ok) => {
+        if (!ok) return
+        publish({ type: 'conversation', id: meta.id })
+        publish({ type: 'message', conversationId: meta.id, id: question.id })
+      },
+    )
     // Registered before any await, so a second Enter cannot start a second request.
     startStream(conversation, answer, history, settings, saved)
+    await saved
+    return true
+  }
+
+  /** Asks the same question again for an answer that failed, stopped or was cut off; the old text is kept. */
+  async function retry(messageId: string): Promise<boolean> {
+    const index = messages.value.findIndex((m) => m.id === messageId)
+    const answer = messages.value[index]
+    const conversation = active.value
+    if (!answer || !conversation || index !== messages.value.length - 1 || answer.role !== 'assistant') return false
+    if (answer.status === 'done' || answer.status === 'streaming' || isStreaming.value) return false
+    const settings = checkBeforeSending()
+    if (!settings) return false
+
+    if (answer.content || answer.reasoning || answer.error) {
+      const { content, reasoning, status, error, finishReason, updatedAt } = answer
+      answer.attempts = [...(answer.attempts ?? []), { content, reasoning, status, error, finishReason, updatedAt }]
+    }
+    Object.assign(answer, {
+      content: '',
+      reasoning: '',
+      status: 'streaming',
+      error: undefined,
+      finishReason: undefined,
+      usage: undefined,
+      model: settings.model,
+      params: settings.params,
+      updatedAt: Date.now(),
+    })
+    const saved = saveMessage(answer)
+    startStream(conversation, answer, messages.value.slice(0, index), settings, saved)
     await saved
     return true
   }
@@ -218,7 +412,7 @@ export const useChatStore = defineStore('chat', () => {
     saved: Promise<void>,
   ): void {
     const controller = new AbortController()
-    const live: LiveStream = { controller, message: answer, saveTimer: undefined, done: Promise.resolve() }
+    const live: LiveStream = { controller, conversation, message: answer, saveTimer: undefined, done: Promise.resolve() }
     const scheduleSave = () => {
       live.saveTimer ??= setTimeout(() => {
         live.saveTimer = undefined
@@ -231,6 +425,7 @@ export const useChatStore = defineStore('chat', () => {
     live.done = (async () => {
       try {
         await saved
+        publish({ type: 'stream', conversationId: conversation.id, active: true })
         const turns = toChatTurns(history, settings.systemPrompt)
         const events = streamChat(settings, turns, {
           signal: controller.signal,
@@ -279,15 +474,30 @@ export const useChatStore = defineStore('chat', () => {
       } finally {
         if (answer.status === 'streaming') answer.status = 'interrupted'
         clearTimeout(live.saveTimer)
+        // The composer is free again at once; the final save below still finishes before the lock
+        // (and so other tabs' read-only state) is released.
         streams.delete(conversation.id)
         streamingIds.value = streamingIds.value.filter((id) => id !== conversation.id)
         answer.updatedAt = Date.now()
         conversation.updatedAt = answer.updatedAt
         resort()
         await saveMessage(answer)
-        await saveConversation(conversation)
+        await touchConversation(conversation, { updatedAt: answer.updatedAt })
+        publish({ type: 'stream', conversationId: conversation.id, active: false })
+        if (answer.status === 'done') void askForPersistence()
       }
     })()
+    // Other tabs treat the conversation as read-only for exactly as long as this tab holds the lock.
+    holdStreamLock(conversation.id, live.done)
+    running.add(live.done)
+    void live.done.finally(() => running.delete(live.done))
+  }
+
+  /** Real history now exists: ask the browser not to evict it (once per tab). */
+  async function askForPersistence(): Promise<void> {
+    if (askedForPersistence || !repository) return
+    askedForPersistence = true
+    await requestPersistentStorage()
   }
 
   /** Stops the reply streaming in the open conversation; what arrived stays, marked stopped. */
@@ -306,9 +516,25 @@ export const useChatStore = defineStore('chat', () => {
     )
   }
 
+  /** Runs the writes that failed (after the user freed space); clears the warning if all succeed. */
+  async function retrySaves(): Promise<void> {
+    if (!repository) return
+    for (const [key, run] of [...unsaved]) {
+      try {
+        await run()
+        unsaved.delete(key)
+      } catch (error) {
+        storageError.value = describeStorageFailure('save', error)
+        break
+      }
+    }
+    unsavedCount.value = unsaved.size
+    if (unsaved.size === 0) storageError.value = ''
+  }
+
   /** Resolves when no reply is streaming (tests, and callers that need the final state). */
   async function settled(): Promise<void> {
-    while (streams.size > 0) await Promise.all([...streams.values()].map((s) => s.done))
+    while (running.size > 0) await Promise.all(running)
   }
 
   /** The open conversation in the classic `conversation.txt` format. */
@@ -328,9 +554,13 @@ export const useChatStore = defineStore('chat', () => {
     loaded,
     composerError,
     storageError,
+    storageNeedsReload,
     streamingIds,
+    remoteStreamingIds,
     active,
     isStreaming,
+    isReadOnly,
+    hasUnsaved,
     load,
     refresh,
     select,
@@ -338,8 +568,10 @@ export const useChatStore = defineStore('chat', () => {
     rename,
     remove,
     send,
+    retry,
     stop,
     flush,
+    retrySaves,
     settled,
     transcript,
     clearComposerError,

@@ -1,0 +1,187 @@
+import 'fake-indexeddb/auto'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { createRepository, type Repository } from '../../../src/core/persistence'
+import { useRepositoryFactory } from '../../../src/stores/repository'
+import { useChatStore } from '../../../src/stores/chat'
+import { useSettingsStore } from '../../../src/stores/settings'
+
+const KEY = 'sk-canary-tabs-0001'
+
+function sseBody(texts: string[], { finish = true, hang = false } = {}, signal?: AbortSignal | null): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder()
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')))
+      for (const text of texts) {
+        controller.enqueue(encoder.encode(`data: ${JSON.stringify({ choices: [{ delta: { content: text } }] })}\n\n`))
+        await new Promise((r) => setTimeout(r, 2))
+      }
+      if (hang) return
+      if (finish) controller.enqueue(encoder.encode('data: {"choices":[{"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'))
+      controller.close()
+    },
+  })
+}
+
+let behaviour: { texts: string[]; hang?: boolean } = { texts: ['ok'] }
+
+beforeEach(() => {
+  behaviour = { texts: ['ok'] }
+  vi.stubGlobal('fetch', async (_url: string, init: RequestInit) =>
+    new Response(sseBody(behaviour.texts, { hang: behaviour.hang }, init.signal), {
+      headers: { 'content-type': 'text/event-stream' },
+    }),
+  )
+})
+afterEach(() => vi.unstubAllGlobals())
+
+/** One "tab": its own Pinia, its own repository connection, the shared database. */
+async function openTab(factory: () => Promise<Repository>) {
+  setActivePinia(createPinia())
+  useRepositoryFactory(factory)
+  const chat = useChatStore()
+  const settings = useSettingsStore()
+  await chat.load()
+  settings.chooseProvider('custom')
+  Object.assign(settings.settings, { apiKey: KEY, baseUrl: 'http://127.0.0.1:9/v1', model: 'm' })
+  return { chat, settings }
+}
+
+function database(): () => Promise<Repository> {
+  const dbName = `tabs-${Math.random().toString(36).slice(2)}`
+  return () => createRepository({ dbName })
+}
+
+describe('several tabs', () => {
+  it('a conversation created, answered and renamed in one tab shows up in the other', async () => {
+    const db = database()
+    const a = await openTab(db)
+    const b = await openTab(db)
+    await a.chat.send('From tab A')
+    await a.chat.settled()
+    await vi.waitFor(() => expect(b.chat.conversations.map((c) => c.title)).toEqual(['From tab A']))
+    await b.chat.select(b.chat.conversations[0]!.id)
+    expect(b.chat.messages.map((m) => m.content)).toEqual(['From tab A', 'ok'])
+
+    await a.chat.rename(a.chat.activeId!, 'Renamed in A')
+    await vi.waitFor(() => expect(b.chat.conversations[0]!.title).toBe('Renamed in A'))
+  })
+
+  it('a stale tab finishing a stream keeps the other tab’s rename', async () => {
+    const db = database()
+    const a = await openTab(db)
+    const b = await openTab(db)
+    behaviour = { texts: ['slow ', 'answer'] }
+    await a.chat.send('question')
+    const id = a.chat.activeId!
+    await vi.waitFor(() => expect(b.chat.conversations.map((c) => c.id)).toContain(id))
+    await b.chat.rename(id, 'Renamed in B')
+    await a.chat.settled()
+    await vi.waitFor(() => expect(a.chat.conversations.find((c) => c.id === id)?.title).toBe('Renamed in B'))
+    const check = await db()
+    expect(await check.getConversation(id)).toMatchObject({ title: 'Renamed in B' })
+    check.close()
+  })
+
+  it('a conversation deleted in one tab while the other streams into it never comes back', async () => {
+    const db = database()
+    const a = await openTab(db)
+    const b = await openTab(db)
+    behaviour = { texts: ['partial'], hang: true }
+    await b.chat.send('streaming in B')
+    const id = b.chat.activeId!
+    await vi.waitFor(() => expect(a.chat.conversations.map((c) => c.id)).toContain(id))
+    await a.chat.remove(id)
+    await b.chat.settled()
+    expect(b.chat.conversations.map((c) => c.id)).not.toContain(id)
+    expect(b.chat.storageError).toMatch(/deleted in another tab/)
+    const fresh = await db()
+    expect(await fresh.listConversations()).toEqual([])
+    expect(await fresh.listMessages(id)).toEqual([])
+    fresh.close()
+  })
+
+  it('a message another tab is streaming is not marked interrupted by a tab that opens meanwhile', async () => {
+    const db = database()
+    const a = await openTab(db)
+    behaviour = { texts: ['partial'], hang: true }
+    await a.chat.send('long')
+    await a.chat.flush()
+    // Web Locks are not in Node, so the new tab cannot see A's lock: it must still recover only
+    // streams that no live tab holds. Here nothing holds a lock, so recovery applies.
+    const b = await openTab(db)
+    expect(b.chat.messages.at(-1)?.status).toBe('interrupted')
+    a.chat.stop()
+    await a.chat.settled()
+  })
+})
+
+describe('retry', () => {
+  it('asks again and keeps the earlier attempt', async () => {
+    const a = await openTab(database())
+    behaviour = { texts: ['half'], hang: false }
+    vi.stubGlobal('fetch', async (_url: string, init: RequestInit) =>
+      new Response(sseBody(behaviour.texts, { finish: false }, init.signal), { headers: { 'content-type': 'text/event-stream' } }),
+    )
+    await a.chat.send('q')
+    await a.chat.settled()
+    const answer = a.chat.messages[1]!
+    expect(answer.status).toBe('interrupted')
+    vi.stubGlobal('fetch', async (_url: string, init: RequestInit) =>
+      new Response(sseBody(['whole answer'], {}, init.signal), { headers: { 'content-type': 'text/event-stream' } }),
+    )
+    expect(await a.chat.retry(answer.id)).toBe(true)
+    await a.chat.settled()
+    expect(a.chat.messages).toHaveLength(2)
+    expect(a.chat.messages[1]).toMatchObject({ status: 'done', content: 'whole answer' })
+    expect(a.chat.messages[1]!.attempts).toEqual([
+      expect.objectContaining({ content: 'half', status: 'interrupted' }),
+    ])
+  })
+})
+
+describe('storage failures', () => {
+  it('a full storage is reported, the chat goes on in memory, and saving can be retried', async () => {
+    const dbName = `quota-${Math.random().toString(36).slice(2)}`
+    let full = false
+    const quota = () => new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+    const factory = async () => {
+      const repo = await createRepository({ dbName })
+      return {
+        ...repo,
+        putTurn: (...args: Parameters<Repository['putTurn']>) => (full ? Promise.reject(quota()) : repo.putTurn(...args)),
+        saveMessage: (m: Parameters<Repository['saveMessage']>[0]) => (full ? Promise.reject(quota()) : repo.saveMessage(m)),
+        updateConversation: (...args: Parameters<Repository['updateConversation']>) =>
+          full ? Promise.reject(quota()) : repo.updateConversation(...args),
+      } satisfies Repository
+    }
+    const a = await openTab(factory)
+    await a.chat.send('saved')
+    await a.chat.settled()
+    full = true
+    await a.chat.send('not saved yet')
+    await a.chat.settled()
+    expect(a.chat.storageError).toMatch(/storage for Inkstream is full/)
+    expect(a.chat.hasUnsaved).toBe(true)
+    expect(a.chat.messages.map((m) => m.content)).toEqual(['saved', 'ok', 'not saved yet', 'ok'])
+    expect(a.chat.transcript().text).toContain('not saved yet')
+
+    const check = await createRepository({ dbName })
+    expect((await check.listMessages(a.chat.activeId!)).map((m) => m.content)).toEqual(['saved', 'ok'])
+
+    full = false
+    await a.chat.retrySaves()
+    expect(a.chat.storageError).toBe('')
+    expect((await check.listMessages(a.chat.activeId!)).map((m) => m.content)).toEqual(['saved', 'ok', 'not saved yet', 'ok'])
+    check.close()
+  })
+
+  it('storage that cannot open leaves a working chat and a plain warning', async () => {
+    const a = await openTab(() => Promise.reject(new Error('IndexedDB is not available in this window.')))
+    expect(a.chat.storageError).toMatch(/not available.*will not be saved/)
+    expect(await a.chat.send('still works')).toBe(true)
+    await a.chat.settled()
+    expect(a.chat.messages.map((m) => m.content)).toEqual(['still works', 'ok'])
+  })
+})
