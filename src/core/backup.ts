@@ -11,6 +11,7 @@
  *
  * Times are epoch milliseconds, conversations are oldest first and messages in `seq` order, and
  * every object's keys come in a fixed order, so the same history always gives the same file.
+ * Record fields added by later builds (and not named here) are carried along verbatim.
  */
 import { formatTranscript, formatTimestamp } from './transcript'
 import type {
@@ -66,6 +67,11 @@ const WHAT = 'Inkstream backup'
 const ROLES: readonly Role[] = ['user', 'assistant']
 const STATUSES: readonly MessageStatus[] = ['streaming', 'done', 'stopped', 'interrupted', 'error']
 const ERROR_KINDS: readonly ErrorKind[] = ['config', 'http', 'network', 'timeout', 'protocol', 'stream', 'aborted']
+const CONVERSATION_KEYS = new Set(['id', 'title', 'createdAt', 'updatedAt', 'messages'])
+const MESSAGE_KEYS = new Set([
+  'id', 'conversationId', 'seq', 'role', 'content', 'reasoning', 'status', 'createdAt', 'updatedAt',
+  'model', 'params', 'finishReason', 'usage', 'error',
+])
 const PARAM_NAMES = ['maxTokens', 'temperature', 'topP', 'topK', 'frequencyPenalty', 'n'] as const satisfies readonly (keyof GenerationParams)[]
 
 /** Conversations oldest first (then by id), the order of both "export all" files. */
@@ -89,6 +95,7 @@ export function buildBackup(
       title: conversation.title,
       createdAt: conversation.createdAt,
       updatedAt: conversation.updatedAt,
+      ...extraFields(conversation, CONVERSATION_KEYS),
       messages: [...messages].sort((a, b) => a.seq - b.seq).map(backupMessage),
     })),
   }
@@ -140,6 +147,18 @@ function backupMessage(m: ChatMessage): BackupMessage {
     const error: MessageError = { kind: m.error.kind, message: m.error.message }
     if (m.error.status !== undefined) error.status = m.error.status
     out.error = error
+  }
+  return { ...out, ...extraFields(m, MESSAGE_KEYS) }
+}
+
+/**
+ * Fields this module does not name (added by a later build, such as an answer's earlier attempts),
+ * in sorted key order, so the backup stays lossless without having to know them.
+ */
+function extraFields(record: object, known: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (!known.has(key) && value !== undefined) out[key] = value
   }
   return out
 }
@@ -261,7 +280,8 @@ function readMessage(raw: Json, path: string, conversationId: string): ChatMessa
   if (field(raw, 'finishReason') !== undefined) message.finishReason = readString(raw, 'finishReason', path)
   if (field(raw, 'usage') !== undefined) message.usage = readUsage(readObject(raw, 'usage', path), pathOf(path, 'usage'))
   if (field(raw, 'error') !== undefined) message.error = readError(readObject(raw, 'error', path), pathOf(path, 'error'))
-  return message
+  // Fields of a later build are kept as they are (see `extraFields`).
+  return { ...message, ...extraFields(raw, MESSAGE_KEYS) }
 }
 
 function readSettings(raw: JsonObject, path: string): BackupSettings {
@@ -287,7 +307,8 @@ export function isInkstreamBackup(value: Json): boolean {
 
 /**
  * Validates a parsed Inkstream backup and returns its conversations, unchanged (ids included).
- * Throws an ImportError naming the JSON path of the first problem; unknown fields are ignored.
+ * Throws an ImportError naming the JSON path of the first problem. Fields of conversations and
+ * messages this build does not know are kept verbatim; unknown settings (and any API key) are not.
  */
 export function readBackup(value: Json): ImportResult {
   if (!isObject(value) || value.format !== BACKUP_FORMAT) {
@@ -320,6 +341,7 @@ export function readBackup(value: Json): ImportResult {
       title: readString(raw, 'title', path),
       createdAt: readNumber(raw, 'createdAt', path),
       updatedAt: readNumber(raw, 'updatedAt', path),
+      ...extraFields(raw, CONVERSATION_KEYS),
     }
     const rawMessages = field(raw, 'messages')
     if (!Array.isArray(rawMessages)) return expected(pathOf(path, 'messages'), 'a list of messages', rawMessages)

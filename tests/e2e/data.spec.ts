@@ -64,6 +64,8 @@ async function freshPage(browser: Browser): Promise<Page> {
 }
 
 test('backup-export, then backup-import into an empty browser, restores the same conversations and messages', async ({ page, browser }) => {
+  // Two browser contexts, eight messages and three file round trips: more than one default budget.
+  test.setTimeout(60_000)
   const { apiKey, baseUrl } = await configure(page)
   await expectStatus(await send(page, 'First conversation, first question'), 'done')
   await expectStatus(await send(page, 'And a follow-up with reasoning mock:reasoning:5:10'), 'done')
@@ -183,7 +185,7 @@ test('export-all-txt writes every conversation in the classic format, oldest fir
   const classic = (await readFile(CLASSIC, 'utf8'))
     // Our writer puts an error on its own line and marks an answer cut off by a killed script.
     .replace('的方式，请求错误:', '的方式，\n请求错误:')
-    .replace('的叠加和纠缠\n', `的叠加和纠缠\n[interrupted: the connection ended before the answer was complete]\n${DASHES}\n`)
+    .replace('的叠加和纠缠\n', `的叠加和纠缠\n[interrupted: the connection ended before the answer was complete]\n${DASHES}\n\n`)
   expect(text).toBe(
     '\n[2024-06-01 12:30:00] Question:\nHello\nthere\n\n[2024-06-01 12:30:00] Answer:\nHi! 你好\n' + DASHES + '\n' +
     '\n[2024-06-01 12:31:00] Question:\nFail please\n\n[2024-06-01 12:31:00] Answer:\n请求错误: Insufficient Balance\n' +

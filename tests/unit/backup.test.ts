@@ -53,6 +53,9 @@ async function seed(repo: Repository): Promise<void> {
     msg('rich', 7, { status: 'interrupted', error: { kind: 'network', message: 'The connection dropped.' } }),
     msg('rich', 8, { content: 'a question with no answer yet' }),
   ])
+  // A field of a later build (retry attempts) must survive the round trip too.
+  const attempts = [{ content: 'first try', reasoning: '', status: 'stopped', updatedAt: T - 86_400_000 }]
+  await repo.putMessage({ ...msg('older', 1, { createdAt: T - 86_400_000, updatedAt: T - 86_000_000 }), attempts } as ChatMessage)
   await repo.putTurn({ id: 'older', title: 'Older one', createdAt: T - 86_400_000, updatedAt: T - 86_000_000 }, [
     msg('older', 0, { createdAt: T - 86_400_000, updatedAt: T - 86_400_000 }),
     msg('older', 1, { createdAt: T - 86_400_000, updatedAt: T - 86_000_000 }),
@@ -290,13 +293,16 @@ describe('reading a bad backup names the JSON path and writes nothing', () => {
     )
   })
 
-  it('ignores fields it does not know and an apiKey someone added', async () => {
+  it('keeps record fields it does not know verbatim, but never an apiKey someone added to settings', async () => {
     const backup = await good()
     ;(backup as Record<string, unknown>).settings = { ...(backup.settings as object), apiKey: 'sk-added-by-hand', theme: 'dark' }
-    backup.conversations[0]!.messages[0]!.futureField = { x: 1 }
+    backup.conversations[1]!.messages[1]!.attempts = [{ content: 'first try', reasoning: '', status: 'stopped', updatedAt: 5 }]
+    backup.conversations[1]!.pinned = true
     const result = readBackup(JSON.parse(JSON.stringify(backup)))
     expect(JSON.stringify(result)).not.toContain('sk-added-by-hand')
-    expect(JSON.stringify(result)).not.toContain('futureField')
+    expect(JSON.stringify(result)).not.toContain('theme')
+    expect(result.conversations[1]!.messages[1]).toMatchObject({ attempts: [{ content: 'first try', status: 'stopped' }] })
+    expect(result.conversations[1]!.conversation).toMatchObject({ pinned: true })
   })
 })
 
