@@ -51,22 +51,17 @@ function isSpace(code: number | undefined): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0a
 }
 
-/** Finds a closing `$` for an inline formula opened at `start` (Pandoc's rules: no space inside the delimiters, no digit after). */
+/**
+ * The closing `$` of an inline formula opened at `start`: the next unescaped `$`, if it has no
+ * space before it and no digit after it (Pandoc's rule), so "$5 and $10" stays text. Each scan
+ * stops at the next `$`, which keeps a line full of dollars linear.
+ */
 function dollarCloser(src: string, start: number, max: number): number {
-  let pos = start
-  while (pos < max) {
-    const at = src.indexOf('$', pos)
-    if (at < 0 || at >= max) return -1
-    const before = src.charCodeAt(at - 1)
-    const after = src.charCodeAt(at + 1)
-    if (before === 0x5c /* \ */) {
-      pos = at + 1
-      continue
-    }
-    if (!isSpace(before) && !(after >= 0x30 && after <= 0x39)) return at
-    pos = at + 1
-  }
-  return -1
+  let at = src.indexOf('$', start)
+  while (at >= 0 && at < max && src.charCodeAt(at - 1) === 0x5c /* \ */) at = src.indexOf('$', at + 1)
+  if (at < 0 || at >= max) return -1
+  const after = src.charCodeAt(at + 1)
+  return !isSpace(src.charCodeAt(at - 1)) && !(after >= 0x30 && after <= 0x39) ? at : -1
 }
 
 function mathInline(state: StateInline, silent: boolean): boolean {
@@ -91,7 +86,7 @@ function mathInline(state: StateInline, silent: boolean): boolean {
   if (open === '$') {
     // `$ 5` or `$$` handled elsewhere; a space right after the opener means "not math" (prices).
     if (isSpace(src.charCodeAt(start)) || start >= max) return false
-    end = findCloser(state, '$', start, () => dollarCloser(src, start, max))
+    end = dollarCloser(src, start, max)
   } else {
     end = findCloser(state, open, start, () => {
       const at = src.indexOf(close, start)

@@ -59,18 +59,24 @@ function isBlank(line: string): boolean {
 }
 
 /**
- * How many leading blocks are final: block k may start the tail only if its first line is complete
- * (so it cannot still turn into a continuation of block k-1, e.g. `2` → `2.`) and it follows a
- * blank line or directly abuts block k-1 (a reference definition in between could still take a
- * title from the next line). Everything before such a block is closed for good: CommonMark
- * never reopens a closed block.
+ * How many leading blocks are final. Block k may start the tail when its first line is complete
+ * (so it cannot still turn into a continuation of block k-1: `#` → `#tag`, `2` → `2.`) and it
+ * follows a blank line or directly abuts block k-1 (a reference definition in between could still
+ * take a title from the next line). Everything before such a block is closed for good:
+ * CommonMark never reopens a closed block.
  */
-function finalCount(blocks: TokenBlock[], text: string, starts: number[]): number {
+function finalCount(blocks: TokenBlock[], tokens: Token[], text: string, starts: number[]): number {
   for (let k = blocks.length - 1; k >= 1; k--) {
     const start = blocks[k]!.map[0]
-    if (starts[start + 1] === undefined) continue // first line not finished yet
-    const abuts = blocks[k - 1]!.map[1] === start
-    if (abuts || isBlank(lineAt(text, starts, start - 1))) return k
+    const afterBlank = isBlank(lineAt(text, starts, start - 1))
+    if (starts[start + 1] === undefined) {
+      // An unfinished first line can still change what it is. After a blank line it can only
+      // rejoin a list (`2` → `2.`); anything else before it is closed already.
+      const previous = tokens[blocks[k - 1]!.from]!.type
+      if (!afterBlank || previous === 'bullet_list_open' || previous === 'ordered_list_open') continue
+      return k
+    }
+    if (afterBlank || blocks[k - 1]!.map[1] === start) return k
   }
   return 0
 }
@@ -185,7 +191,7 @@ export function createStreamingMarkdown(renderer: MarkdownRenderer): StreamingMa
       const env = envFor(needs)
       const tokens = renderer.parse(visible, env)
       let blocks = topLevelBlocks(tokens)
-      const keep = finalCount(blocks, visible, starts)
+      const keep = finalCount(blocks, tokens, visible, starts)
       if (keep > 0) {
         const line = blocks[keep]!.map[0]
         const cut = starts[line]!
