@@ -242,3 +242,18 @@ test('storage-status shows persistence, space and the last backup, and can ask t
     await expect(notice(page)).toHaveText(/^The browser (will keep|declined)/)
   }
 })
+
+test('an import shows up in another open tab of the app', async ({ page }) => {
+  const other = await page.context().newPage()
+  await watchPage(other)
+  await other.goto('/')
+  await expect(other.getByTestId('composer-input')).toBeVisible()
+  await page.goto('/')
+  await expect(page.getByTestId('composer-input')).toBeVisible()
+  await openSettings(page)
+  await page.getByTestId('import-file').setInputFiles(CLASSIC)
+  await expect(notice(page)).toHaveText('Imported 1 conversation, 12 messages from a conversation.txt.')
+  await expect(items(other)).toHaveCount(1, { timeout: 2_000 })
+  await expect(items(other).first()).toContainText('你好，介绍一下你自己')
+  await expectCleanPage(other)
+})
