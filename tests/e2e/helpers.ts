@@ -41,8 +41,11 @@ export interface ChatBody {
  */
 export function mockTag(): string {
   const info = test.info()
-  return `${info.testId}-r${info.retry}-x${info.repeatEachIndex}`.replace(/[^A-Za-z0-9_-]/g, '_')
+  return `${RUN}-${info.testId}-r${info.retry}-x${info.repeatEachIndex}`.replace(/[^A-Za-z0-9_-]/g, '_')
 }
+
+/** Per worker process: two runs of the suite sharing one mock (reuseExistingServer) stay apart too. */
+const RUN = randomBytes(4).toString('hex')
 
 /** Base URL of the mock for the running test. */
 export function mockBaseUrl(): string {
