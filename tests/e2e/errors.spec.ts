@@ -13,6 +13,7 @@ import {
   send,
   settleSaves,
   snapshotMessage,
+  visibleText,
   waitForChatRequests,
   watchPage,
 } from './helpers'
@@ -83,8 +84,11 @@ test('a dropped connection marks the answer interrupted and keeps the partial te
   const answer = await send(page, question)
   await expectStatus(answer, 'interrupted')
   const [request] = await waitForChatRequests(1)
-  expectSameText(await contentOf(answer), request?.sent.content)
-  expect((request?.sent.content ?? '').length).toBeGreaterThan(0)
+  // A fetch body that errors discards chunks the page had received but not yet read, so on a busy
+  // machine the tail can be lost: require a non-empty prefix of what was sent, not all of it.
+  const kept = visibleText(await contentOf(answer))
+  expect(kept.length).toBeGreaterThan(0)
+  expect(visibleText(request?.sent.content ?? '').startsWith(kept), 'kept text is a prefix of what was sent').toBe(true)
   await expect(page.getByTestId('composer-stop')).toBeHidden()
   await expectSurvivesReload(page, question)
 })

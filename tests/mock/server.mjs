@@ -37,6 +37,8 @@ export const SCENARIOS = {
   hang: ['accepts the request and never sends headers', 'mock:hang'],
   json: ['a non-streamed JSON completion although stream:true was asked', 'mock:json'],
   long: ['n one-word chunks, unpaced', 'mock:long[:tokens=2000]'],
+  markdown: ['a Markdown answer: headings, list, table, Python code, math, a link and a remote image (to /__sink)', 'mock:markdown[:chunks=60[:delayMs=10]]'],
+  xss: ['an answer full of raw HTML and script-scheme links (must be shown as text)', 'mock:xss[:chunks=30[:delayMs=5]]'],
 }
 
 const CORS_HEADERS = {
@@ -114,6 +116,58 @@ function slowAnswer(question) {
   for (let i = 1; i <= 12; i++) parts.push(`Sentence ${i} of a deliberately slow answer to "${topic}". 慢慢来，第${i}句。`)
   return parts.join(' ')
 }
+
+/** 1×1 transparent PNG served by /__sink/. */
+const SINK_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64')
+
+/** A Markdown answer exercising the renderer; its image points at this server's sink (under the tag). */
+export function markdownAnswer(tag, host = '127.0.0.1:8787') {
+  const sink = `http://${host}${tag ? `/t/${tag}` : ''}/__sink/img.png`
+  return [
+    '## Fibonacci 斐波那契',
+    '',
+    'Here is a **short** answer with `inline code`, a [link](https://example.com/docs) and ~~no~~ math $a^2+b^2=c^2$.',
+    '',
+    '- first item',
+    '- [x] a done task',
+    '',
+    '| n | fib(n) |',
+    '|--:|--:|',
+    '| 10 | 55 |',
+    '| 20 | 6765 |',
+    '',
+    '```python',
+    'def fib(n):',
+    '    a, b = 0, 1',
+    '    for _ in range(n):',
+    '        a, b = b, a + b',
+    '    return a',
+    '```',
+    '',
+    '$$',
+    '\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}',
+    '$$',
+    '',
+    `![chart](${sink})`,
+    '',
+    '完。',
+  ].join('\n')
+}
+
+/** Raw HTML and script links a model might be tricked into writing; all of it must stay text. */
+const XSS_ANSWER = [
+  'Watch out: <img src=x onerror="window.__pwn(\'img\')"> and <script>window.__pwn("script")</script>',
+  '',
+  '<svg onload="window.__pwn(\'svg\')"></svg>',
+  '',
+  '[click me](javascript:window.__pwn("link")) and <javascript:window.__pwn("auto")>',
+  '',
+  '[ref link][r]',
+  '',
+  '[r]: JaVaScRiPt:window.__pwn("ref")',
+  '',
+  '<iframe srcdoc="<script>parent.__pwn(\'iframe\')</script>"></iframe>',
+].join('\n')
 
 const REASONING_TEXT =
   'The user wants an answer. Let me think step by step. 首先，理解问题。 Then consider the options, ' +
@@ -222,6 +276,13 @@ export function startMockServer({ port = 0, host = '127.0.0.1', quiet = true } =
       })
     }
 
+    // A remote image for rendering tests: every fetch is logged like any request; answers a 1×1 PNG.
+    if (path.startsWith('/__sink/') && req.method === 'GET') {
+      entry.status = 200
+      res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'image/png', 'Content-Length': SINK_PNG.length, 'Cache-Control': 'no-store' })
+      return res.end(SINK_PNG)
+    }
+
     if (path === '/v1/chat/completions' && req.method === 'POST') {
       let body
       try {
@@ -296,6 +357,10 @@ export function startMockServer({ port = 0, host = '127.0.0.1', quiet = true } =
         const pieces = Array.from({ length: n }, (_, i) => `w${i + 1} `)
         return sse.run({ pieces, delay: 0 })
       }
+      case 'markdown':
+        return sse.run({ pieces: splitIntoPieces(markdownAnswer(entry.tag, req.headers.host), Math.max(1, arg(0, 60))), delay: arg(1, 10) })
+      case 'xss':
+        return sse.run({ pieces: splitIntoPieces(XSS_ANSWER, Math.max(1, arg(0, 30))), delay: arg(1, 5) })
       case 'json':
         return sendCompletion(res, entry, model, friendlyAnswer(question))
       case '401':
@@ -484,7 +549,7 @@ function createSse(res, entry, model) {
           return
         case 'drop':
           // Give the last chunk a moment to leave, then cut the connection without a proper end.
-          await sleep(30)
+          await sleep(100)
           res.socket?.destroy()
           return
         case 'eof':
