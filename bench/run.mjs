@@ -1,0 +1,549 @@
+// `npm run bench`: builds the app if its sources changed, then measures the production build and the
+// floor pages in Chromium against the loopback server (bench/server.mjs), prints a Markdown report and
+// writes it to bench-results/latest.md (raw figures in bench-results/latest.json).
+//
+//   npm run bench                          # every scenario, median of 3 runs
+//   npm run bench -- --runs 1 --only S1    # quick look (--only takes a comma list: S1,S3)
+//   npm run bench -- --no-build            # measure the existing build as is
+//   npm run bench -- --app-dir dist        # measure another build directory (implies --no-build)
+//   npm run bench -- --pages app,split     # only these pages (app, pre, split); ratios need the floors
+//
+// Exits non-zero only when the harness itself fails (build, browser, server, a page that never becomes
+// ready). Missed targets are reported as FAIL in the output, never as an exit code.
+
+import { spawn, spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from '@playwright/test'
+import { question } from './doc.mjs'
+import { SCENARIOS, modelFor } from './scenarios.mjs'
+
+const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url))
+const ROOT = resolve(BENCH_DIR, '..')
+const RESULTS_DIR = join(ROOT, 'bench-results')
+const PROBE = join(BENCH_DIR, 'probe.js')
+
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+
+/**
+ * Frame gaps are whole multiples of the 16.7 ms vsync; even an idle page here sometimes misses one
+ * frame (a 33.3 ms gap). A gap is "over 33 ms" when it exceeds two vsync intervals, "over 50 ms" when
+ * it exceeds three.
+ */
+const OVER_33 = 33.4
+const OVER_50 = 50.1
+
+/** After the answer ends, its text must stay unchanged this long before the run is measured. */
+const QUIET_MS = 500
+
+class HarnessError extends Error {}
+
+function parseArgs(argv) {
+  const opts = { runs: 3, only: Object.keys(SCENARIOS), build: true, appDir: join(RESULTS_DIR, 'app') }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    const value = () => {
+      const v = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i]
+      if (v === undefined) throw new HarnessError(`${arg} needs a value`)
+      return v
+    }
+    if (arg.startsWith('--runs')) opts.runs = Math.max(1, Number.parseInt(value(), 10) || 1)
+    else if (arg.startsWith('--only')) {
+      opts.only = value()
+        .split(',')
+        .map((s) => s.trim().toUpperCase())
+        .filter(Boolean)
+      const unknown = opts.only.filter((s) => !SCENARIOS[s])
+      if (unknown.length) throw new HarnessError(`unknown scenario(s) ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`)
+    } else if (arg.startsWith('--pages')) {
+      opts.pages = value()
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)
+    } else if (arg === '--no-build') opts.build = false
+    else if (arg.startsWith('--app-dir')) {
+      opts.appDir = resolve(value())
+      opts.build = false
+    } else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 13).join('\n') + '\n')
+      process.exit(0)
+    } else throw new HarnessError(`unknown option ${arg}`)
+  }
+  return opts
+}
+
+// ---------------------------------------------------------------------------------------------
+// Build
+
+function listFiles(dir) {
+  if (!existsSync(dir)) return []
+  const out = []
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name)
+    if (entry.isDirectory()) out.push(...listFiles(full))
+    else if (entry.isFile()) out.push(full)
+  }
+  return out
+}
+
+/** A hash of everything the production build is made from. */
+function sourceHash() {
+  const files = [
+    ...['index.html', 'vite.config.ts', 'package.json', 'package-lock.json', 'tsconfig.json'].map((f) => join(ROOT, f)),
+    ...listFiles(join(ROOT, 'src')),
+    ...listFiles(join(ROOT, 'public')),
+  ]
+    .filter((f) => existsSync(f))
+    .sort()
+  const hash = createHash('sha256')
+  for (const f of files) hash.update(relative(ROOT, f)).update('\0').update(readFileSync(f)).update('\0')
+  return hash.digest('hex')
+}
+
+/** `vite build` into the bench's own directory (never touches dist/), unless the sources are unchanged. */
+function buildIfNeeded(appDir) {
+  const stamp = join(appDir, '.bench-source-hash')
+  const hash = sourceHash()
+  if (existsSync(join(appDir, 'index.html')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) {
+    log(`build: ${relative(ROOT, appDir)} is up to date`)
+    return
+  }
+  log(`build: vite build → ${relative(ROOT, appDir)}`)
+  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js')
+  const result = spawnSync(process.execPath, [vite, 'build', '--outDir', appDir, '--emptyOutDir', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  if (result.status !== 0) throw new HarnessError(`vite build failed (exit ${result.status})`)
+  writeFileSync(stamp, hash)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server
+
+async function startServerProcess(appDir) {
+  const child = spawn(process.execPath, [join(BENCH_DIR, 'server.mjs'), '--app-dir', appDir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const origins = await new Promise((resolveOrigins, reject) => {
+    let buffer = ''
+    const timer = setTimeout(() => reject(new HarnessError('bench server did not start within 10 s')), 10_000)
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk
+      const line = buffer.split('\n')[0]
+      if (buffer.includes('\n')) {
+        clearTimeout(timer)
+        try {
+          resolveOrigins(JSON.parse(line))
+        } catch {
+          reject(new HarnessError(`bench server printed ${line}`))
+        }
+      }
+    })
+    child.on('exit', (code) => reject(new HarnessError(`bench server exited (${code})`)))
+  })
+  return { ...origins, stop: () => child.kill('SIGTERM') }
+}
+
+async function getJson(url) {
+  const res = await fetch(url)
+  if (!res.ok) throw new HarnessError(`GET ${url}: HTTP ${res.status}`)
+  return res.json()
+}
+
+// ---------------------------------------------------------------------------------------------
+// One measured run
+
+function log(message) {
+  process.stderr.write(`${message}\n`)
+}
+
+async function metrics(cdp) {
+  const { metrics: list } = await cdp.send('Performance.getMetrics')
+  return Object.fromEntries(list.map((m) => [m.name, m.value]))
+}
+
+/** Points the app at the bench server through the Settings data-testid contract. */
+async function configureApp(page, baseUrl, model) {
+  await page.getByTestId('settings-open').click()
+  await page.getByTestId('settings-provider').selectOption('custom')
+  await page.getByTestId('settings-base-url').fill(baseUrl)
+  await page.getByTestId('settings-model').fill(model)
+  await page.getByTestId('settings-api-key').fill('sk-bench-local')
+  await page.getByTestId('settings-close').click()
+  await page.getByTestId('settings-provider').waitFor({ state: 'hidden' })
+}
+
+/** The newest stored answer, read straight from the app's IndexedDB. */
+async function storedAnswer(page) {
+  return page.evaluate(async () => {
+    const db = await new Promise((res, rej) => {
+      const req = indexedDB.open('inkstream')
+      req.onsuccess = () => res(req.result)
+      req.onerror = () => rej(req.error)
+    })
+    try {
+      const all = await new Promise((res, rej) => {
+        const req = db.transaction('messages').objectStore('messages').getAll()
+        req.onsuccess = () => res(req.result)
+        req.onerror = () => rej(req.error)
+      })
+      const answers = all.filter((m) => m.role === 'assistant').sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq)
+      const last = answers[answers.length - 1]
+      return last ? { status: last.status, content: last.content } : null
+    } finally {
+      db.close()
+    }
+  })
+}
+
+function firstDifference(a, b) {
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i
+  return a.length === b.length ? -1 : n
+}
+
+async function measure(browser, server, scenario, variant, runIndex) {
+  const s = SCENARIOS[scenario]
+  const runId = `${scenario}-${variant}-${runIndex}-${Math.random().toString(36).slice(2, 8)}`
+  const baseUrl = `${server.api}/r/${runId}/v1`
+  const model = modelFor(scenario)
+  const isApp = variant === 'app'
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const pageErrors = []
+  try {
+    const page = await context.newPage()
+    page.setDefaultTimeout(30_000)
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    await page.addInitScript({ path: PROBE })
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Performance.enable')
+
+    const turns = s.historyTurns ?? 0
+    let input
+    let send
+    if (isApp) {
+      if (turns > 0) {
+        await page.goto(`${server.app}/bench/seed.html?api=${encodeURIComponent(server.api)}&turns=${turns}&tokens=${s.historyTokens}`)
+        await page.waitForFunction(() => document.body.dataset.seeded)
+        const seeded = await page.evaluate(() => document.body.dataset.seeded)
+        if (seeded !== String(turns * 2)) throw new HarnessError(`seeding IndexedDB failed: ${seeded}`)
+      }
+      await page.goto(`${server.app}/`)
+      input = page.getByTestId('composer-input')
+      send = page.getByTestId('composer-send')
+      await input.waitFor()
+      if (turns > 0) await page.waitForFunction((n) => document.querySelectorAll('[data-testid="message"]').length >= n, turns * 2)
+      await configureApp(page, baseUrl, model)
+    } else {
+      const query = `api=${encodeURIComponent(baseUrl)}&model=${model}&turns=${turns}&tokens=${s.historyTokens ?? 0}`
+      await page.goto(`${server.app}/bench/floor-${variant}.html?${query}`)
+      await page.waitForFunction(() => document.body.dataset.ready)
+      const ready = await page.evaluate(() => document.body.dataset.ready)
+      if (ready !== '1') throw new HarnessError(`floor page failed: ${ready}`)
+      input = page.locator('#input')
+      send = page.locator('#send')
+    }
+    const sendSelector = isApp ? '[data-testid="composer-send"]' : '#send'
+
+    if (s.typing) await input.click()
+    else await input.fill(question(scenario))
+    const box = s.typing ? null : await send.boundingBox()
+    if (!s.typing && !box) throw new HarnessError('send button has no box')
+    // Let loading, settings saves and layout settle, then start from a collected heap.
+    await page.waitForTimeout(400)
+    await cdp.send('HeapProfiler.collectGarbage')
+    const before = await metrics(cdp)
+    await page.evaluate((opts) => window.__bench.arm(opts), { mode: isApp ? 'app' : 'floor', sendSelector })
+
+    let done
+    if (s.typing) {
+      await page.keyboard.type(s.typing, { delay: s.keyDelayMs })
+      await page.waitForTimeout(QUIET_MS)
+      done = { status: 'typed', timedOut: false }
+    } else {
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
+      const timeoutMs = s.rate > 0 ? (s.tokens / s.rate) * 1000 + 30_000 : 60_000
+      done = await page.evaluate((opts) => window.__bench.waitDone(opts), { timeoutMs, quietMs: QUIET_MS })
+    }
+    const after = await metrics(cdp)
+    const probe = await page.evaluate(() => window.__bench.collect())
+    await cdp.send('HeapProfiler.collectGarbage')
+    const heap = await cdp.send('Runtime.getHeapUsage')
+
+    let stream = null
+    if (!s.typing) {
+      const records = await getJson(`${server.api}/__bench/streams?run=${runId}`)
+      stream = records.at(-1) ?? null
+      if (!stream) throw new HarnessError(`${scenario}/${variant}: the server saw no chat request (page errors: ${pageErrors.join('; ') || 'none'})`)
+    }
+
+    let stored = null
+    if (s.checkStored && isApp && stream?.finished) {
+      const sent = await (await fetch(`${server.api}/__bench/streams/${stream.id}/text`)).text()
+      let record = await storedAnswer(page)
+      for (let i = 0; i < 50 && (!record || record.status === 'streaming'); i++) {
+        await page.waitForTimeout(100)
+        record = await storedAnswer(page)
+      }
+      const content = record?.content ?? ''
+      const at = firstDifference(content, sent)
+      stored = { status: record?.status ?? null, identical: at < 0, storedLength: content.length, sentLength: sent.length, firstDifference: at }
+    }
+
+    const ms = (a, b) => (a === null || b === null || a === undefined || b === undefined ? null : a - b)
+    return {
+      scenario,
+      variant,
+      run: runIndex,
+      status: done.status,
+      timedOut: done.timedOut,
+      pageErrors,
+      firstToken: ms(probe.firstPaintAt, probe.clickAt),
+      renderLag: stream?.lastByteAt ? ms(probe.lastPaintEpoch, stream.lastByteAt) : null,
+      longTaskTotal: probe.longTasks.total,
+      longTaskMax: probe.longTasks.longest,
+      longTaskCount: probe.longTasks.count,
+      worstFrameGap: probe.frames.worstGap,
+      framesOver33: probe.frames.over33,
+      framesOver50: probe.frames.over50,
+      mainThread: (after.TaskDuration - before.TaskDuration) * 1000,
+      script: (after.ScriptDuration - before.ScriptDuration) * 1000,
+      layoutStyle: (after.LayoutDuration - before.LayoutDuration + after.RecalcStyleDuration - before.RecalcStyleDuration) * 1000,
+      heapMB: heap.usedSize / (1024 * 1024),
+      domElements: probe.domElements,
+      keys16: s.typing ? probe.keys.slow16 : null,
+      keys50: s.typing ? probe.keys.slow50 : null,
+      keyWorst: s.typing ? probe.keys.worst : null,
+      streamMs: stream ? ms(stream.lastByteAt, stream.firstByteAt) : null,
+      tokensSent: stream?.tokensSent ?? null,
+      textChanges: probe.textChanges,
+      paints: probe.paints,
+      answerTextLength: probe.answerTextLength,
+      stored,
+      probeSupport: { longtask: probe.longTasks.supported, event: probe.keys.supported },
+    }
+  } finally {
+    await context.close()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function median(values) {
+  const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b)
+  if (v.length === 0) return null
+  const mid = Math.floor(v.length / 2)
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2
+}
+
+const FIGURES = [
+  { key: 'firstToken', label: 'first token painted (ms)', fmt: 'ms', stream: true },
+  { key: 'renderLag', label: 'render lag: last byte sent → last text painted (ms)', fmt: 'ms', stream: true },
+  { key: 'longTaskTotal', label: 'long tasks, total (ms)', fmt: 'ms' },
+  { key: 'longTaskMax', label: 'long tasks, longest (ms)', fmt: 'ms' },
+  { key: 'longTaskCount', label: 'long tasks, count', fmt: 'n' },
+  { key: 'worstFrameGap', label: 'worst frame gap (ms)', fmt: 'ms' },
+  { key: 'framesOver33', label: 'frame gaps > 33 ms', fmt: 'n' },
+  { key: 'framesOver50', label: 'frame gaps > 50 ms', fmt: 'n' },
+  { key: 'keys16', label: 'key presses ≥ 16 ms to paint (of 43)', fmt: 'n', typing: true },
+  { key: 'keys50', label: 'key presses ≥ 50 ms to paint', fmt: 'n', typing: true },
+  { key: 'keyWorst', label: 'slowest key press (ms)', fmt: 'ms', typing: true },
+  { key: 'mainThread', label: 'main thread busy (ms)', fmt: 'ms' },
+  { key: 'script', label: '… of which script (ms)', fmt: 'ms' },
+  { key: 'layoutStyle', label: '… of which style + layout (ms)', fmt: 'ms' },
+  { key: 'heapMB', label: 'JS heap after GC (MB)', fmt: 'mb' },
+  { key: 'domElements', label: 'DOM elements', fmt: 'n' },
+  { key: 'streamMs', label: 'server: first → last byte (ms)', fmt: 'ms', stream: true },
+]
+
+function fmt(value, kind) {
+  if (value === null || value === undefined) return '–'
+  if (kind === 'mb') return value.toFixed(1)
+  if (kind === 'n') return String(Math.round(value))
+  return Math.abs(value) < 10 ? value.toFixed(1) : String(Math.round(value))
+}
+
+function ratio(app, floor) {
+  if (app === null || floor === null || app === undefined || floor === undefined) return '–'
+  if (floor === 0) return app === 0 ? '=' : '∞'
+  return `${(app / floor).toFixed(2)}×`
+}
+
+/** Targets of issue 3, checked against the medians. `floor` A = one <pre>, B = split. */
+function targets(scenario, m, runs) {
+  const app = m.app ?? {}
+  const pre = m.pre ?? {}
+  const split = m.split ?? {}
+  const checks = []
+  const check = (label, ok, detail) => checks.push({ label, ok, detail })
+  const le = (v, limit) => (v === null || v === undefined || limit === null || limit === undefined ? null : v <= limit)
+  const streamTargets = (heapLimit) => {
+    check('first token ≤ floor A + 35 ms', le(app.firstToken, pre.firstToken === undefined ? null : pre.firstToken + 35), `${fmt(app.firstToken)} vs ${fmt(pre.firstToken)} + 35`)
+    check('render lag ≤ 33 ms', le(app.renderLag, 33), `${fmt(app.renderLag)} ms`)
+    check('no long task', le(app.longTaskCount, 0), `${fmt(app.longTaskCount, 'n')} (longest ${fmt(app.longTaskMax)} ms)`)
+    check('no frame gap over 33 ms', le(app.worstFrameGap, OVER_33), `worst ${fmt(app.worstFrameGap)} ms`)
+    check('main thread ≤ 1.5× floor A', le(app.mainThread, pre.mainThread === undefined ? null : 1.5 * pre.mainThread), `${fmt(app.mainThread)} vs ${fmt(pre.mainThread)} ms (${ratio(app.mainThread, pre.mainThread)})`)
+    check(`heap ≤ ${heapLimit} MB`, le(app.heapMB, heapLimit), `${fmt(app.heapMB, 'mb')} MB`)
+  }
+  if (scenario === 'S1') streamTargets(10)
+  if (scenario === 'S2') {
+    const appRuns = runs.filter((r) => r.variant === 'app')
+    const completed = appRuns.length > 0 && appRuns.every((r) => r.status === 'done' && !r.timedOut)
+    check('always completes', completed, appRuns.map((r) => r.status).join(', '))
+    const identical = appRuns.length > 0 && appRuns.every((r) => r.stored?.identical)
+    check(
+      'stored answer byte-identical to the stream',
+      identical,
+      appRuns.map((r) => (r.stored ? (r.stored.identical ? `identical (${r.stored.sentLength} chars)` : `differs at ${r.stored.firstDifference} (${r.stored.storedLength} vs ${r.stored.sentLength} chars, ${r.stored.status})`) : 'not read')).join('; '),
+    )
+    check('render lag ≤ 3× floor A', le(app.renderLag, pre.renderLag === undefined ? null : 3 * pre.renderLag), `${fmt(app.renderLag)} vs ${fmt(pre.renderLag)} ms (${ratio(app.renderLag, pre.renderLag)}; floor B ${fmt(split.renderLag)} ms, ${ratio(app.renderLag, split.renderLag)})`)
+    check('no task over 150 ms', le(app.longTaskMax, 150), `longest ${fmt(app.longTaskMax)} ms`)
+  }
+  if (scenario === 'S3') {
+    streamTargets(30)
+    check('≤ 8,000 DOM elements', le(app.domElements, 8000), fmt(app.domElements, 'n'))
+  }
+  if (scenario === 'S4') {
+    check('≤ 2 of 43 key presses ≥ 16 ms', le(app.keys16, 2), fmt(app.keys16, 'n'))
+    check('no key press ≥ 50 ms', le(app.keys50, 0), fmt(app.keys50, 'n'))
+  }
+  if (scenario === 'S5') {
+    check('render lag ≤ 50 ms', le(app.renderLag, 50), `${fmt(app.renderLag)} ms`)
+    check('no long task', le(app.longTaskCount, 0), `${fmt(app.longTaskCount, 'n')} (longest ${fmt(app.longTaskMax)} ms)`)
+    check('no frame gap over 50 ms', le(app.worstFrameGap, OVER_50), `worst ${fmt(app.worstFrameGap)} ms`)
+    check('main thread ≤ 1.5× floor B', le(app.mainThread, split.mainThread === undefined ? null : 1.5 * split.mainThread), `${fmt(app.mainThread)} vs ${fmt(split.mainThread)} ms (${ratio(app.mainThread, split.mainThread)})`)
+  }
+  return checks
+}
+
+function report(results, opts, env) {
+  const lines = []
+  lines.push('# Inkstream streaming benchmark', '')
+  lines.push(
+    `${env.date} · ${env.chromium} · Node ${process.version} · ${env.cpus} CPUs (load average ${env.load.map((l) => l.toFixed(1)).join(' → ')}) · median of ${opts.runs} run(s) per page · app build \`${env.build}\``,
+    '',
+    'Floor A = raw text appended to one `<pre>`; floor B = one `<pre>` per paragraph. Ratios are app ÷ floor, measured in the same run.',
+    '',
+  )
+  if (Math.max(...env.load) > env.cpus) {
+    lines.push(`> Other work kept this machine busy (load average above ${env.cpus}): absolute figures are noisy; compare ratios.`, '')
+  }
+  const summary = []
+  for (const scenario of opts.only) {
+    const s = SCENARIOS[scenario]
+    const runs = results.filter((r) => r.scenario === scenario)
+    const variants = ['app', ...s.floors]
+    const med = {}
+    for (const v of variants) {
+      med[v] = {}
+      const vr = runs.filter((r) => r.variant === v)
+      for (const f of FIGURES) med[v][f.key] = median(vr.map((r) => r[f.key]))
+    }
+    lines.push(`## ${scenario}: ${s.title}`, '')
+    const floorHeads = s.floors.map((f) => (f === 'pre' ? 'floor A (pre)' : 'floor B (split)'))
+    lines.push(`| figure | app | ${floorHeads.map((h) => `${h} | ratio`).join(' | ')} |`)
+    lines.push(`| --- | ---: | ${s.floors.map(() => '---: | ---:').join(' | ')} |`)
+    for (const f of FIGURES) {
+      if (f.typing && !s.typing) continue
+      if (f.stream && s.typing) continue
+      const cells = s.floors.map((v) => `${fmt(med[v][f.key], f.fmt)} | ${ratio(med.app[f.key], med[v][f.key])}`)
+      lines.push(`| ${f.label} | ${fmt(med.app[f.key], f.fmt)} | ${cells.join(' | ')} |`)
+    }
+    lines.push('')
+    const checks = targets(scenario, med, runs)
+    lines.push('Targets:', '')
+    for (const c of checks) {
+      const mark = c.ok === null ? 'N/A' : c.ok ? 'PASS' : 'FAIL'
+      lines.push(`- **${mark}** ${c.label}: ${c.detail}`)
+      summary.push(`| ${scenario} | ${c.label} | ${mark} |`)
+    }
+    const problems = runs.filter((r) => r.timedOut || r.pageErrors.length || (r.status !== 'done' && r.status !== 'typed'))
+    for (const r of problems) {
+      lines.push(`- note: ${r.variant} run ${r.run + 1} ended ${r.status}${r.timedOut ? ' (timed out)' : ''}${r.pageErrors.length ? `; page errors: ${r.pageErrors.join(' | ')}` : ''}`)
+    }
+    const perRun = variants
+      .map((v) => {
+        const vr = runs.filter((r) => r.variant === v)
+        const key = s.typing ? 'keys16' : 'renderLag'
+        return `${v} ${vr.map((r) => fmt(r[key], 'ms')).join('/')}`
+      })
+      .join(' · ')
+    lines.push('', `<sub>per run, ${s.typing ? 'slow keys' : 'render lag ms'}: ${perRun}</sub>`, '')
+  }
+  lines.push('## Target summary', '', '| scenario | target | result |', '| --- | --- | --- |', ...summary, '')
+  lines.push(`Total bench time ${((Date.now() - env.start) / 1000).toFixed(0)} s. How each figure is measured: bench/README.md.`, '')
+  return lines.join('\n')
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const start = Date.now()
+  const loadStart = loadavg()[0]
+  const opts = parseArgs(process.argv.slice(2))
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  if (opts.build) buildIfNeeded(opts.appDir)
+  if (!existsSync(join(opts.appDir, 'index.html'))) throw new HarnessError(`no build in ${opts.appDir} (run without --no-build)`)
+  const server = await startServerProcess(opts.appDir)
+  let browser
+  const results = []
+  try {
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: CHROMIUM_FLAGS,
+      headless: true,
+    })
+    for (const scenario of opts.only) {
+      const variants = ['app', ...SCENARIOS[scenario].floors].filter((v) => !opts.pages || opts.pages.includes(v))
+      for (let run = 0; run < opts.runs; run++) {
+        // Rotate the order each run so slow drift of a noisy machine does not favour one page.
+        const order = variants.map((_, i) => variants[(i + run) % variants.length])
+        for (const variant of order) {
+          const t0 = Date.now()
+          const r = await measure(browser, server, scenario, variant, run)
+          results.push(r)
+          const brief = SCENARIOS[scenario].typing
+            ? `slow keys ${r.keys16}/${r.keys50}, worst ${fmt(r.keyWorst)} ms`
+            : `first ${fmt(r.firstToken)} ms, lag ${fmt(r.renderLag)} ms, longest task ${fmt(r.longTaskMax)} ms, main ${fmt(r.mainThread)} ms`
+          log(`${scenario} run ${run + 1}/${opts.runs} ${variant.padEnd(5)} ${r.status.padEnd(5)} ${brief} (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+        }
+      }
+    }
+    const env = {
+      start,
+      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      chromium: `Chromium ${browser.version()}`,
+      cpus: cpus().length,
+      load: [loadStart, loadavg()[0]],
+      build: relative(ROOT, opts.appDir) || '.',
+    }
+    const text = report(results, opts, env)
+    writeFileSync(join(RESULTS_DIR, 'latest.md'), text)
+    writeFileSync(join(RESULTS_DIR, 'latest.json'), JSON.stringify({ env, opts, results }, null, 2))
+    process.stdout.write(`${text}\n`)
+    log(`wrote ${relative(ROOT, join(RESULTS_DIR, 'latest.md'))} and latest.json`)
+  } finally {
+    await browser?.close()
+    server.stop()
+  }
+}
+
+main().catch((error) => {
+  log(`bench: harness error: ${error instanceof HarnessError ? error.message : (error?.stack ?? error)}`)
+  process.exit(1)
+})
+
