@@ -245,6 +245,8 @@ export const useChatStore = defineStore('chat', () => {
   async function refresh(): Promise<void> {
     if (!repository) return
     const records = sortConversations(await repository.listConversations())
+    // An import may bring back a conversation this tab saw deleted: it is writable again.
+    for (const record of records) deleted.delete(record.id)
     // Keep the objects live streams hold, so their title and time stay on screen.
     conversations.value = records.map((record) => {
       const live = streams.get(record.id)?.conversation
