@@ -96,10 +96,11 @@ test('raw HTML and script links in an answer are shown as text and never run', a
 test('an answer streams as Markdown: earlier blocks stay in place while the tail grows', async ({ page }) => {
   await configure(page)
   const answer = await send(page, 'Slow Markdown mock:markdown:120:40')
-  // Tag the heading the moment it is shown; had it been re-rendered later, the tag would be lost.
+  // Tag the heading the moment it is final (a direct child, no longer inside the open tail);
+  // had it been rendered again later, the tag would be lost.
   const statusWhenTagged = await page.waitForFunction(() => {
     const message = [...document.querySelectorAll('[data-testid="message"][data-role="assistant"]')].at(-1)
-    const heading = message?.querySelector('[data-testid="message-content"] h2')
+    const heading = message?.querySelector('[data-testid="message-content"] > h2')
     if (!message || !heading) return null
     heading.setAttribute('data-kept', 'yes')
     return message.getAttribute('data-status')

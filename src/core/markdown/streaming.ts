@@ -4,12 +4,14 @@ import { topLevelBlocks, type MarkdownRenderer, type TokenBlock } from './render
 
 /** What changed since the last update of a streaming render. */
 export interface StreamingUpdate {
-  /** Throw away everything shown so far before adding `newlyFinalHtml` (text replaced, late references, features loaded). */
+  /** Throw away everything shown so far before adding `newlyFinalHtml` (the text was replaced, or a late reference definition). */
   reset: boolean
   /** Blocks that became final, in order; each is the HTML of one element. Show them once and keep them. */
   newlyFinalHtml: string[]
   /** The open tail (the blocks that may still change); replaces the previous tail. */
   tailHtml: string
+  /** Final blocks rendered again now that a feature they lacked has loaded (index = position among all final blocks). */
+  replaced: Array<{ index: number; html: string }>
   /** Features the renders of this update lacked (load them, then call `rerender()`). */
   needs: RenderNeeds
 }
@@ -24,7 +26,7 @@ export interface StreamingMarkdown {
   update(): StreamingUpdate
   /** The text is complete: everything is final. The HTML shown then equals `renderer.render(text)`. */
   finish(): StreamingUpdate
-  /** Renders everything again (after math or a language finished loading). */
+  /** After math or a language loaded: renders again only the final blocks that lacked it, and the tail. */
   rerender(): StreamingUpdate
   /** Whether a frozen block was rendered without a feature it needs. */
   readonly pending: boolean
@@ -95,8 +97,14 @@ export function createStreamingMarkdown(renderer: MarkdownRenderer): StreamingMa
   let dirty = true
   let restart = false
   let tailHtml = ''
+  /** Index the next final block gets. */
+  let blockCount = 0
+  /** Final blocks rendered without a feature: kept with their tokens so they can be rendered again. */
+  let waiting = new Map<number, { tokens: Token[]; from: number; to: number; env: RenderEnv }>()
 
   function clear(): void {
+    blockCount = 0
+    waiting = new Map()
     tail = ''
     frozen = []
     references = {}
@@ -125,14 +133,23 @@ export function createStreamingMarkdown(renderer: MarkdownRenderer): StreamingMa
   function freeze(segment: string, needs: RenderNeeds, out: string[]): void {
     const env = envFor(needs)
     const tokens = renderer.parse(segment, env)
-    for (const block of topLevelBlocks(tokens)) {
-      const before = env.pending ?? 0
-      out.push(renderer.renderTokens(tokens, block.from, block.to, env))
-      if ((env.pending ?? 0) > before) pending = true
-    }
+    emitBlocks(tokens, env, out)
     learnReferences(env)
     frozenHasBracket ||= segment.includes('[')
     frozen.push(segment)
+  }
+
+  /** Renders the final blocks of a token stream, remembering those that wait for a feature. */
+  function emitBlocks(tokens: Token[], env: RenderEnv, out: string[]): void {
+    for (const block of topLevelBlocks(tokens)) {
+      const before = env.pending ?? 0
+      out.push(renderer.renderTokens(tokens, block.from, block.to, env))
+      if ((env.pending ?? 0) > before) {
+        pending = true
+        waiting.set(blockCount, { tokens, from: block.from, to: block.to, env })
+      }
+      blockCount++
+    }
   }
 
   function renderTail(tokens: Token[], blocks: TokenBlock[], text: string, starts: number[], env: RenderEnv): string {
@@ -148,8 +165,8 @@ export function createStreamingMarkdown(renderer: MarkdownRenderer): StreamingMa
     return renderer.renderTokens(tokens, from, tokens.length, env)
   }
 
-  function result(reset: boolean, newlyFinalHtml: string[], needs: RenderNeeds): StreamingUpdate {
-    return { reset, newlyFinalHtml, tailHtml, needs }
+  function result(reset: boolean, newlyFinalHtml: string[], needs: RenderNeeds, replaced: StreamingUpdate['replaced'] = []): StreamingUpdate {
+    return { reset, newlyFinalHtml, tailHtml, replaced, needs }
   }
 
   function appendNormalized(chunk: string): void {
@@ -221,11 +238,7 @@ export function createStreamingMarkdown(renderer: MarkdownRenderer): StreamingMa
         referencesStale = false
         return result(true, renderAll(all, needs), needs)
       }
-      for (const block of topLevelBlocks(tokens)) {
-        const before = env.pending ?? 0
-        out.push(renderer.renderTokens(tokens, block.from, block.to, env))
-        if ((env.pending ?? 0) > before) pending = true
-      }
+      emitBlocks(tokens, env, out)
       frozenHasBracket ||= tail.includes('[')
       frozen.push(tail)
       tail = ''
@@ -234,13 +247,18 @@ export function createStreamingMarkdown(renderer: MarkdownRenderer): StreamingMa
 
     rerender() {
       const needs = createNeeds()
-      pending = false
-      const html = renderAll(frozen.join(''), needs)
-      referencesStale = false
+      const replaced: StreamingUpdate['replaced'] = []
+      for (const [index, block] of waiting) {
+        const env: RenderEnv = { ...block.env, needs, pending: 0 }
+        replaced.push({ index, html: renderer.renderTokens(block.tokens, block.from, block.to, env) })
+        if (!env.pending) waiting.delete(index)
+      }
+      pending = waiting.size > 0
+      const reset = restart
       restart = false
       dirty = true
       const update = this.update()
-      return { reset: true, newlyFinalHtml: [...html, ...update.newlyFinalHtml], tailHtml: update.tailHtml, needs: mergeNeeds(needs, update.needs) }
+      return result(reset || update.reset, update.newlyFinalHtml, mergeNeeds(needs, update.needs), replaced)
     },
 
     get pending() {
@@ -252,11 +270,10 @@ export function createStreamingMarkdown(renderer: MarkdownRenderer): StreamingMa
     const env: RenderEnv = { references: {}, needs, pending: 0 }
     const tokens = renderer.parse(text, env)
     const out: string[] = []
-    for (const block of topLevelBlocks(tokens)) {
-      const before = env.pending ?? 0
-      out.push(renderer.renderTokens(tokens, block.from, block.to, env))
-      if ((env.pending ?? 0) > before) pending = true
-    }
+    blockCount = 0
+    waiting = new Map()
+    pending = false
+    emitBlocks(tokens, env, out)
     references = env.references ?? {}
     return out
   }

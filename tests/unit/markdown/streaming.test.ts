@@ -9,6 +9,7 @@ function createView() {
   return {
     apply(update: StreamingUpdate) {
       if (update.reset) final = []
+      for (const { index, html } of update.replaced) final[index] = html
       final.push(...update.newlyFinalHtml)
       tail = update.tailHtml
     },
@@ -333,7 +334,9 @@ describe('streaming render equals the one-shot render', () => {
     late.setMathEngine({ renderToString: (tex, options) => ready.render(options.displayMode ? `$$${tex}$$` : `$${tex}$`).slice(3, -4) })
     late.setHighlighter({ highlight: (code) => `<b>${code}</b>` })
     const again = stream.rerender()
-    expect(again.reset).toBe(true)
+    // Only the two blocks that waited are rendered again; the tail is re-rendered as always.
+    expect(again.reset).toBe(false)
+    expect(again.replaced.map((r) => r.index)).toEqual([0, 1])
     view.apply(again)
     expect(view.html).toContain('class="katex"')
     expect(view.html).toContain('<b>pass\n</b>')
