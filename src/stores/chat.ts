@@ -87,6 +87,7 @@ export const useChatStore = defineStore('chat', () => {
   const unsavedCount = ref(0)
   let openToken = 0
   let askedForPersistence = false
+  let retrying = false
 
   function publish(change: Change): void {
     feed?.publish(change)
@@ -97,6 +98,8 @@ export const useChatStore = defineStore('chat', () => {
     try {
       await run(repository)
       if (unsaved.delete(key)) unsavedCount.value = unsaved.size
+      // Storage works again (space was freed): earlier failed writes go through now, in order.
+      if (unsaved.size > 0 && !retrying) void retrySaves()
       return true
     } catch (error) {
       unsaved.set(key, () => run(repository!))
@@ -106,12 +109,14 @@ export const useChatStore = defineStore('chat', () => {
     }
   }
 
-  async function saveMessage(message: ChatMessage): Promise<void> {
+  /** Saves an answer; its conversation is written too if its own first save never made it to disk. */
+  async function saveMessage(message: ChatMessage, conversation: Conversation): Promise<void> {
     if (deleted.has(message.conversationId)) return
     const record = plain(message)
+    const meta = plain(conversation)
     let kept = true
     const ok = await write('save the answer', `message:${record.id}`, async (repo) => {
-      kept = await repo.saveMessage(record)
+      kept = await repo.saveMessage(record, meta)
     })
     if (!ok) return
     if (kept) publish({ type: 'message', conversationId: record.conversationId, id: record.id })
@@ -400,7 +405,7 @@ export const useChatStore = defineStore('chat', () => {
       params: settings.params,
       updatedAt: Date.now(),
     })
-    const saved = saveMessage(answer)
+    const saved = saveMessage(answer, conversation)
     startStream(conversation, answer, messages.value.slice(0, index), settings, saved)
     await saved
     return true
@@ -418,7 +423,7 @@ export const useChatStore = defineStore('chat', () => {
     const scheduleSave = () => {
       live.saveTimer ??= setTimeout(() => {
         live.saveTimer = undefined
-        void saveMessage(answer)
+        void saveMessage(answer, conversation)
       }, SAVE_INTERVAL_MS)
     }
     streams.set(conversation.id, live)
@@ -483,7 +488,7 @@ export const useChatStore = defineStore('chat', () => {
         answer.updatedAt = Date.now()
         conversation.updatedAt = answer.updatedAt
         resort()
-        await saveMessage(answer)
+        await saveMessage(answer, conversation)
         await touchConversation(conversation, { updatedAt: answer.updatedAt })
         publish({ type: 'stream', conversationId: conversation.id, active: false })
         if (answer.status === 'done') void askForPersistence()
@@ -513,22 +518,27 @@ export const useChatStore = defineStore('chat', () => {
       [...streams.values()].map((live) => {
         clearTimeout(live.saveTimer)
         live.saveTimer = undefined
-        return saveMessage(live.message)
+        return saveMessage(live.message, live.conversation)
       }),
     )
   }
 
   /** Runs the writes that failed (after the user freed space); clears the warning if all succeed. */
   async function retrySaves(): Promise<void> {
-    if (!repository) return
-    for (const [key, run] of [...unsaved]) {
-      try {
-        await run()
-        unsaved.delete(key)
-      } catch (error) {
-        storageError.value = describeStorageFailure('save', error)
-        break
+    if (!repository || retrying) return
+    retrying = true
+    try {
+      for (const [key, run] of [...unsaved]) {
+        try {
+          await run()
+          unsaved.delete(key)
+        } catch (error) {
+          storageError.value = describeStorageFailure('save', error)
+          break
+        }
       }
+    } finally {
+      retrying = false
     }
     unsavedCount.value = unsaved.size
     if (unsaved.size === 0) storageError.value = ''

@@ -1,5 +1,6 @@
 /** Conversation history on IndexedDB: one small record per message, short transactions, plain data. */
 import { wrap } from 'idb'
+import { UNTITLED } from '../conversation'
 import type { ChatMessage, Conversation, GenerationParams, Settings } from '../types'
 import { DB_NAME, DB_VERSION, KV_KEYS, upgrade } from './schema'
 import type { ChatDatabase, UpgradeTransaction } from './schema'
@@ -70,10 +71,12 @@ export interface Repository {
   /** One message, or `undefined`. */
   getMessage(id: string): Promise<ChatMessage | undefined>
   /**
-   * Writes one message only if its conversation still exists, in one transaction, and says whether
-   * it did: another tab may have deleted the conversation, which must never come back.
+   * Writes one message only if its conversation was not deleted, in one transaction, and says
+   * whether it did: another tab may have deleted the conversation, which must never come back.
+   * If the conversation record is missing but was never deleted (its first save failed, e.g. on a
+   * full disk), `conversationIfMissing` is written with it.
    */
-  saveMessage(message: ChatMessage): Promise<boolean>
+  saveMessage(message: ChatMessage, conversationIfMissing?: Conversation): Promise<boolean>
   /**
    * Changes a conversation's title and/or `updatedAt` by reading the stored record in the same
    * transaction, so a tab with a stale copy cannot undo another tab's rename; `updatedAt` only grows.
@@ -205,12 +208,18 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
       return live().get('messages', id)
     },
 
-    async saveMessage(message) {
+    async saveMessage(message, conversationIfMissing) {
       const plain = checkMessage(toPlainData(message))
-      const tx = live().transaction(['conversations', 'messages'], 'readwrite')
+      const meta = conversationIfMissing && checkConversation(toPlainData(conversationIfMissing))
+      const tx = live().transaction(['conversations', 'messages', 'kv'], 'readwrite')
       let saved = false
       await runInTransaction(tx, async () => {
-        if ((await tx.objectStore('conversations').getKey(plain.conversationId)) === undefined) return
+        const conversations = tx.objectStore('conversations')
+        if ((await conversations.getKey(plain.conversationId)) === undefined) {
+          if (!meta || meta.id !== plain.conversationId) return
+          if ((await tx.objectStore('kv').getKey(tombstone(meta.id))) !== undefined) return
+          await conversations.put(meta)
+        }
         await tx.objectStore('messages').put(plain)
         saved = true
       })
@@ -261,9 +270,11 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
         if ((await tx.objectStore('kv').getKey(tombstone(plainConversation.id))) !== undefined) {
           throw new PersistenceError('deleted', 'This conversation was deleted in another tab; the message was not saved.')
         }
+        const conversationStore = tx.objectStore('conversations')
+        const stored = await conversationStore.get(plainConversation.id)
         const messageStore = tx.objectStore('messages')
         return issueAll([
-          () => tx.objectStore('conversations').put(plainConversation),
+          () => conversationStore.put(mergeTurnMeta(stored, plainConversation)),
           ...plainMessages.map((m) => () => messageStore.put(m)),
         ])
       })
@@ -441,6 +452,19 @@ function mergeConversation(
   const changed =
     conversation.title !== a.title || conversation.updatedAt !== a.updatedAt || conversation.createdAt !== a.createdAt
   return { conversation: changed ? conversation : undefined, messages: writes, added: fresh.length, updated }
+}
+
+/**
+ * The conversation record a turn writes: a stored record keeps its title (another tab may have
+ * renamed it) unless it still has the placeholder title, and `updatedAt` only grows.
+ */
+function mergeTurnMeta(stored: Conversation | undefined, incoming: Conversation): Conversation {
+  if (!stored) return incoming
+  return {
+    ...stored,
+    title: stored.title === UNTITLED ? incoming.title : stored.title,
+    updatedAt: Math.max(stored.updatedAt, incoming.updatedAt),
+  }
 }
 
 /** The kv key marking a deleted conversation. */

@@ -49,6 +49,26 @@ describe('writes from several tabs', () => {
     expect(await a.updateConversation('c1', { updatedAt: 10 })).toMatchObject({ updatedAt: 5000 })
   })
 
+  it('a turn written by a stale tab keeps the other tab’s rename; a placeholder title is replaced', async () => {
+    const { a, b } = await twoTabs()
+    await a.putConversation({ ...conversation('c1', 1000), title: 'New conversation' })
+    await a.putTurn({ ...conversation('c1', 2000), title: 'First question' }, [message('c1', 0)])
+    expect(await a.getConversation('c1')).toMatchObject({ title: 'First question', updatedAt: 2000 })
+    await b.updateConversation('c1', { title: 'Renamed in B' })
+    await a.putTurn({ ...conversation('c1', 3000), title: 'First question' }, [message('c1', 1)])
+    expect(await a.getConversation('c1')).toMatchObject({ title: 'Renamed in B', updatedAt: 3000 })
+  })
+
+  it('an answer whose conversation never reached the disk brings its conversation along, unless deleted', async () => {
+    const { a } = await twoTabs()
+    expect(await a.saveMessage(message('c2', 1), conversation('c2'))).toBe(true)
+    expect((await a.getConversation('c2'))?.id).toBe('c2')
+    expect(await a.saveMessage(message('c3', 1))).toBe(false)
+    await a.deleteConversation('c2')
+    expect(await a.saveMessage(message('c2', 1), conversation('c2'))).toBe(false)
+    expect(await a.listConversations()).toEqual([])
+  })
+
   it('interleaved answer saves from two tabs into two conversations all land', async () => {
     const { a, b } = await twoTabs()
     await a.putTurn(conversation('x'), [message('x', 0), message('x', 1, { status: 'streaming', content: '' })])

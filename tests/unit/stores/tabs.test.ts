@@ -177,6 +177,44 @@ describe('storage failures', () => {
     check.close()
   })
 
+  it('a first question that cannot be saved keeps its conversation, and everything saves once space is back', async () => {
+    const dbName = `quota-first-${Math.random().toString(36).slice(2)}`
+    let full = true
+    const quota = () => new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+    const factory = async () => {
+      const repo = await createRepository({ dbName })
+      return {
+        ...repo,
+        putTurn: (...args: Parameters<Repository['putTurn']>) => (full ? Promise.reject(quota()) : repo.putTurn(...args)),
+        saveMessage: (...args: Parameters<Repository['saveMessage']>) =>
+          full ? Promise.reject(quota()) : repo.saveMessage(...args),
+        updateConversation: (...args: Parameters<Repository['updateConversation']>) =>
+          full ? Promise.reject(quota()) : repo.updateConversation(...args),
+      } satisfies Repository
+    }
+    const a = await openTab(factory)
+    behaviour = { texts: ['the ', 'answer'] }
+    await a.chat.send('huge paste')
+    await a.chat.settled()
+    expect(a.chat.conversations.map((c) => c.title)).toEqual(['huge paste'])
+    expect(a.chat.messages.map((m) => [m.content, m.status])).toEqual([
+      ['huge paste', 'done'],
+      ['the answer', 'done'],
+    ])
+    expect(a.chat.storageError).toMatch(/full/)
+    expect(a.chat.storageError).not.toMatch(/another tab/)
+
+    full = false
+    await a.chat.retrySaves()
+    expect(a.chat.storageError).toBe('')
+    const check = await createRepository({ dbName })
+    expect((await check.listMessages(a.chat.activeId!)).map((m) => [m.content, m.status])).toEqual([
+      ['huge paste', 'done'],
+      ['the answer', 'done'],
+    ])
+    check.close()
+  })
+
   it('storage that cannot open leaves a working chat and a plain warning', async () => {
     const a = await openTab(() => Promise.reject(new Error('IndexedDB is not available in this window.')))
     expect(a.chat.storageError).toMatch(/not available.*will not be saved/)
