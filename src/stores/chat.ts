@@ -112,15 +112,14 @@ export const useChatStore = defineStore('chat', () => {
   /** Saves an answer; its conversation is written too if its own first save never made it to disk. */
   async function saveMessage(message: ChatMessage, conversation: Conversation): Promise<void> {
     if (deleted.has(message.conversationId)) return
-    const record = plain(message)
-    const meta = plain(conversation)
     let kept = true
-    const ok = await write('save the answer', `message:${record.id}`, async (repo) => {
-      kept = await repo.saveMessage(record, meta)
+    // Copies are taken when the write runs, so a retried write stores the latest text.
+    const ok = await write('save the answer', `message:${message.id}`, async (repo) => {
+      kept = await repo.saveMessage(plain(message), plain(conversation))
     })
     if (!ok) return
-    if (kept) publish({ type: 'message', conversationId: record.conversationId, id: record.id })
-    else forgetConversation(record.conversationId)
+    if (kept) publish({ type: 'message', conversationId: message.conversationId, id: message.id })
+    else forgetConversation(message.conversationId)
   }
 
   async function touchConversation(conversation: Conversation, patch: { title?: string; updatedAt?: number }) {
@@ -364,16 +363,16 @@ export const useChatStore = defineStore('chat', () => {
     messages.value.push(question, answer)
     const history = messages.value.slice(0, -1)
 
-    // The question is on disk before the request leaves, so a crash can never lose it.
-    const turn = [plain(question), plain(answer)]
-    const meta = plain(conversation)
-    const saved = write('save your message', `turn:${question.id}`, (repo) => repo.putTurn(meta, turn)).then(
-      (ok) => {
-        if (!ok) return
-        publish({ type: 'conversation', id: meta.id })
-        publish({ type: 'message', conversationId: meta.id, id: question.id })
-      },
-    )
+    // The question is on disk before the request leaves, so a crash can never lose it. (`write`
+    // runs this at once; a retry after a failure runs it again with the answer as it is then.)
+    const owner = conversation
+    const saved = write('save your message', `turn:${question.id}`, (repo) =>
+      repo.putTurn(plain(owner), [plain(question), plain(answer)]),
+    ).then((ok) => {
+      if (!ok) return
+      publish({ type: 'conversation', id: owner.id })
+      publish({ type: 'message', conversationId: owner.id, id: question.id })
+    })
     // Registered before any await, so a second Enter cannot start a second request.
     startStream(conversation, answer, history, settings, saved)
     await saved

@@ -1,0 +1,74 @@
+// Regressions found while testing durability: each failed before its fix.
+import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { test, expect, type Page } from '@playwright/test'
+import { configure, contentOf, expectCleanPage, expectStatus, lastAnswer, messages, send, userMessages, watchPage } from './helpers'
+
+const APP_ORIGIN = 'http://127.0.0.1:4173'
+const storageError = (page: Page) => page.getByTestId('storage-error')
+
+// Threat model 20: a huge paste into full storage must be reported as storage full and stay usable in memory.
+test('a first question too big for a full storage stays on screen with its answer, reported as storage full', async ({ context, page }) => {
+  await watchPage(page)
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: APP_ORIGIN, quotaSize: 60_000 })
+  await configure(page)
+  // Random text: Chromium compresses IndexedDB values, so repeated words would still fit.
+  const paste = `Huge paste ${randomBytes(60_000).toString('base64')}`
+  const answer = await send(page, paste)
+  await expectStatus(answer, 'done')
+  await expect(storageError(page)).toContainText(/storage .*is full/i)
+  await expect(storageError(page)).not.toContainText(/deleted in another tab/i)
+  await expect(page.getByTestId('conversation-item')).toHaveCount(1)
+  await expect(userMessages(page)).toHaveCount(1)
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    storageError(page).getByRole('button', { name: 'Download conversation.txt' }).click(),
+  ])
+  const text = await readFile(await download.path(), 'utf8')
+  expect(text).toContain(paste)
+  expect(text).toContain('You asked')
+  // Space freed: saving again keeps the whole answer, not the empty placeholder of the first save.
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: APP_ORIGIN })
+  await storageError(page).getByRole('button', { name: 'Try saving again' }).click()
+  await expect(storageError(page)).toBeHidden()
+  const shown = await contentOf(answer)
+  await page.reload()
+  await expect(messages(page)).toHaveCount(2)
+  await expectStatus(lastAnswer(page), 'done')
+  expect(await contentOf(lastAnswer(page))).toBe(shown)
+  await expectCleanPage(page)
+})
+
+// Issue 4 part 2 / threat model 26: a rename in one tab must survive a stale copy in another tab.
+// Tab A hears about changes late (its BroadcastChannel delivery is delayed 3 s, as for a busy or
+// throttled tab); B renames the conversation; A then asks a follow-up in it.
+test('a follow-up sent from a tab that has not heard of a rename yet does not undo the rename', async ({ context, page: a }) => {
+  await a.addInitScript(() => {
+    const Original = BroadcastChannel
+    window.BroadcastChannel = class extends Original {
+      set onmessage(fn: ((event: MessageEvent) => void) | null) {
+        super.onmessage = (event: MessageEvent) => setTimeout(() => fn?.(event), 3000)
+      }
+      get onmessage(): ((event: MessageEvent) => void) | null {
+        return super.onmessage
+      }
+    }
+  })
+  await configure(a)
+  await expectStatus(await send(a, 'Original title'), 'done')
+  const b = await context.newPage()
+  await b.goto('/')
+  const row = b.getByTestId('conversation-item').filter({ hasText: 'Original title' })
+  await row.hover()
+  await row.getByTestId('conversation-rename').click()
+  await b.getByTestId('conversation-rename-input').fill('Renamed in B')
+  await b.getByTestId('conversation-rename-input').press('Enter')
+  await expect(b.getByTestId('conversation-item').filter({ hasText: 'Renamed in B' })).toBeVisible()
+  await expectStatus(await send(a, 'Follow-up from A'), 'done')
+  await a.waitForTimeout(3500) // A's delayed feed has caught up
+  for (const tab of [a, b]) {
+    await tab.reload()
+    await expect(tab.getByTestId('conversation-item')).toHaveText(['Renamed in B'])
+  }
+})
