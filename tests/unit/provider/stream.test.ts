@@ -93,8 +93,9 @@ describe('streamChat: recorded provider shapes, split at random byte boundaries'
       end: 'done',
     })
     const events = await run('deepseek', respond(wire))
+    // One network read: its text arrives as one event, still before usage and finish.
     expect(events.slice(-4)).toEqual([
-      { type: 'content', text: '=2' },
+      { type: 'content', text: '1+1=2' },
       { type: 'usage', usage: { promptTokens: 12, completionTokens: 30, totalTokens: 42, reasoningTokens: 25 } },
       { type: 'finish', reason: 'length' },
       { type: 'done' },
@@ -542,6 +543,24 @@ describe('streamChat: network, timeouts and aborts', () => {
     expect(summarize(events)).toEqual({ content: 'late', reasoning: '', finishes: ['stop'], end: 'done' })
   })
 
+  it('text events of one network read arrive merged, in order with what follows', async () => {
+    const wire =
+      sse({ choices: [{ index: 0, delta: { reasoning_content: 'r1' } }] }) +
+      sse({ choices: [{ index: 0, delta: { reasoning_content: 'r2' } }] }) +
+      sse({ choices: [{ index: 0, delta: { content: 'a' } }] }) +
+      sse({ choices: [{ index: 0, delta: { content: 'b' } }] }) +
+      sse({ choices: [{ index: 0, delta: { content: 'c' }, finish_reason: 'stop' }] }) +
+      'data: [DONE]\n\n'
+    const { fetch } = stubFetch(respond(wire))
+    const events = await collect(streamChat(settingsFor(), TURNS, { fetch }))
+    expect(events).toEqual([
+      { type: 'reasoning', text: 'r1r2' },
+      { type: 'content', text: 'abc' },
+      { type: 'finish', reason: 'stop' },
+      { type: 'done' },
+    ])
+  })
+
   it('the idle timer does not run while the consumer is busy between events', async () => {
     const wire = sse({ choices: [{ index: 0, delta: { content: 'a' } }] }) + sse({ choices: [{ index: 0, delta: { content: 'b' }, finish_reason: 'stop' }] })
     const { fetch } = stubFetch(respond(wire))
@@ -550,7 +569,8 @@ describe('streamChat: network, timeouts and aborts', () => {
       seen.push(event.type)
       await new Promise((resolve) => setTimeout(resolve, 60))
     }
-    expect(seen).toEqual(['content', 'content', 'finish', 'done'])
+    // Both deltas came in one read, so they arrive merged: still no timeout while we were slow.
+    expect(seen).toEqual(['content', 'finish', 'done'])
   })
 
   it('an already-aborted signal yields aborted without calling fetch', async () => {
