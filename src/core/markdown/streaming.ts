@@ -26,8 +26,12 @@ export interface StreamingMarkdown {
   update(): StreamingUpdate
   /** The text is complete: everything is final. The HTML shown then equals `renderer.render(text)`. */
   finish(): StreamingUpdate
-  /** After math or a language loaded: renders again only the final blocks that lacked it, and the tail. */
-  rerender(): StreamingUpdate
+  /**
+   * After math or a language loaded: renders again only the final blocks that lacked it, and the
+   * tail. With `budgetMs` it stops after that long and sets `more`; call it again (next frame) for
+   * the rest, so highlighting a long answer's many code blocks never blocks the page at once.
+   */
+  rerender(options?: { budgetMs?: number }): StreamingUpdate & { more: boolean }
   /** Whether a frozen block was rendered without a feature it needs. */
   readonly pending: boolean
 }
@@ -245,10 +249,16 @@ export function createStreamingMarkdown(renderer: MarkdownRenderer): StreamingMa
       return result(reset, out, needs)
     },
 
-    rerender() {
+    rerender(options = {}) {
       const needs = createNeeds()
       const replaced: StreamingUpdate['replaced'] = []
+      const started = performance.now()
+      let more = false
       for (const [index, block] of waiting) {
+        if (options.budgetMs !== undefined && replaced.length > 0 && performance.now() - started > options.budgetMs) {
+          more = true
+          break
+        }
         const env: RenderEnv = { ...block.env, needs, pending: 0 }
         replaced.push({ index, html: renderer.renderTokens(block.tokens, block.from, block.to, env) })
         if (!env.pending) waiting.delete(index)
@@ -258,7 +268,7 @@ export function createStreamingMarkdown(renderer: MarkdownRenderer): StreamingMa
       restart = false
       dirty = true
       const update = this.update()
-      return result(reset || update.reset, update.newlyFinalHtml, mergeNeeds(needs, update.needs), replaced)
+      return { ...result(reset || update.reset, update.newlyFinalHtml, mergeNeeds(needs, update.needs), replaced), more }
     },
 
     get pending() {

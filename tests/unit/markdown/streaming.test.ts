@@ -344,6 +344,30 @@ describe('streaming render equals the one-shot render', () => {
   })
 })
 
+describe('catching up after a language loads', () => {
+  it('rerender with a budget does a block at a time and ends equal to rendering everything at once', () => {
+    const late: MarkdownRenderer = bareRenderer()
+    const stream = createStreamingMarkdown(late)
+    const view = createView()
+    const text = ['```python\na = 1\n```', '```python\nb = 2\n```', '```python\nc = 3\n```', 'end'].join('\n\n')
+    stream.append(text)
+    view.apply(stream.update())
+    late.setHighlighter({ highlight: (code) => `<b>${code}</b>` })
+    const rounds: number[][] = []
+    for (;;) {
+      const update = stream.rerender({ budgetMs: 0 })
+      rounds.push(update.replaced.map((r) => r.index))
+      view.apply(update)
+      if (!update.more) break
+    }
+    // A zero budget still makes progress: one block per call.
+    expect(rounds).toEqual([[0], [1], [2]])
+    expect(stream.pending).toBe(false)
+    view.apply(stream.finish())
+    expect(view.html).toBe(late.render(text))
+  })
+})
+
 describe('cost per token does not grow with the answer', () => {
   const renderer = bareRenderer()
   const paragraph = 'Some **bold** text with `code` and a [link](https://example.com/) in a sentence that goes on. '
