@@ -15,6 +15,9 @@ import { useSettingsStore } from './settings'
 /** A growing answer is written at most this long after it changed (the issue asks for ≤ 500 ms). */
 const SAVE_INTERVAL_MS = 300
 const ACTIVE_KEY = 'activeConversationId'
+const DRAFT_KEY = 'draft'
+/** A draft is written this long after the last key press. */
+const DRAFT_SAVE_MS = 400
 
 interface LiveStream {
   controller: AbortController
@@ -65,6 +68,8 @@ export const useChatStore = defineStore('chat', () => {
   const storageError = ref('')
   /** The storage problem is fixed by reloading (another tab upgraded, site data cleared). */
   const storageNeedsReload = ref(false)
+  /** What the composer held when this tab last saved it; restored on load. */
+  const draft = ref('')
   /** Conversations with a reply streaming in this tab. */
   const streamingIds = ref<string[]>([])
   /** Conversations with a reply streaming in another tab: read-only here until it ends. */
@@ -88,6 +93,7 @@ export const useChatStore = defineStore('chat', () => {
   let openToken = 0
   let askedForPersistence = false
   let retrying = false
+  let draftTimer: ReturnType<typeof setTimeout> | undefined
 
   function publish(change: Change): void {
     feed?.publish(change)
@@ -231,6 +237,7 @@ export const useChatStore = defineStore('chat', () => {
       await repository.recoverInterrupted({ exceptConversations: live })
       conversations.value = sortConversations(await repository.listConversations())
       for (const id of live) watchRemoteStream(id)
+      draft.value = (await repository.getValue<string>(DRAFT_KEY)) ?? ''
       const stored = await repository.getValue<string>(ACTIVE_KEY)
       const id = conversations.value.some((c) => c.id === stored) ? stored! : (conversations.value[0]?.id ?? null)
       activeId.value = id
@@ -513,6 +520,12 @@ export const useChatStore = defineStore('chat', () => {
 
   /** Writes every growing answer now: called when the page is hidden, the last reliable moment. */
   async function flush(): Promise<void> {
+    if (draftTimer !== undefined) {
+      clearTimeout(draftTimer)
+      draftTimer = undefined
+      const text = draft.value
+      void write('keep your draft', 'draft', (repo) => repo.putValue(DRAFT_KEY, text === '' ? undefined : text))
+    }
     await Promise.all(
       [...streams.values()].map((live) => {
         clearTimeout(live.saveTimer)
@@ -543,6 +556,16 @@ export const useChatStore = defineStore('chat', () => {
     if (unsaved.size === 0) storageError.value = ''
   }
 
+  /** Keeps what the user is typing, so a reload or a crash never loses a half-written question. */
+  function saveDraft(text: string): void {
+    draft.value = text
+    clearTimeout(draftTimer)
+    if (!loaded.value) return
+    draftTimer = setTimeout(() => {
+      void write('keep your draft', 'draft', (repo) => repo.putValue(DRAFT_KEY, text === '' ? undefined : text))
+    }, DRAFT_SAVE_MS)
+  }
+
   /** Resolves when no reply is streaming (tests, and callers that need the final state). */
   async function settled(): Promise<void> {
     while (running.size > 0) await Promise.all(running)
@@ -566,6 +589,7 @@ export const useChatStore = defineStore('chat', () => {
     composerError,
     storageError,
     storageNeedsReload,
+    draft,
     streamingIds,
     remoteStreamingIds,
     active,
@@ -583,6 +607,7 @@ export const useChatStore = defineStore('chat', () => {
     stop,
     flush,
     retrySaves,
+    saveDraft,
     settled,
     transcript,
     clearComposerError,

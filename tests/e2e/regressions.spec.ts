@@ -72,3 +72,22 @@ test('a follow-up sent from a tab that has not heard of a rename yet does not un
     await expect(tab.getByTestId('conversation-item')).toHaveText(['Renamed in B'])
   }
 })
+
+// Nothing the user typed is ever lost: a question being written survives a reload.
+test('a half-written question is still in the composer after a reload', async ({ page }) => {
+  await watchPage(page)
+  await configure(page)
+  await page.getByTestId('composer-input').fill('a long question I have not sent yet\nsecond line')
+  await expect
+    .poll(() => page.evaluate(() => new Promise((resolve) => {
+      const open = indexedDB.open('inkstream')
+      open.onsuccess = () => {
+        const get = open.result.transaction('kv').objectStore('kv').get('draft')
+        get.onsuccess = () => { resolve(get.result); open.result.close() }
+      }
+    })))
+    .toBe('a long question I have not sent yet\nsecond line')
+  await page.reload()
+  await expect(page.getByTestId('composer-input')).toHaveValue('a long question I have not sent yet\nsecond line')
+  await expectCleanPage(page)
+})

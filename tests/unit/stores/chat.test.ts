@@ -230,6 +230,19 @@ describe('chat store', () => {
     expect(text).toMatch(/^\n\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] Question:\nQuestion\n\n\[[^\]]+\] Answer:\nAnswer\n-{40}\n$/)
   })
 
+  it('a half-typed question survives a reload, and an empty composer leaves no draft behind', async () => {
+    const first = await configured()
+    first.chat.saveDraft('half a ques')
+    first.chat.saveDraft('half a question')
+    await first.chat.flush()
+    await vi.waitFor(async () => expect(await repository.getValue('draft')).toBe('half a question'))
+    const second = await freshStores()
+    expect(second.chat.draft).toBe('half a question')
+    second.chat.saveDraft('')
+    await second.chat.flush()
+    await vi.waitFor(async () => expect(await repository.getValue('draft')).toBeUndefined())
+  })
+
   it('settings persist as they change and nothing is written before loading', async () => {
     const { settings } = await configured()
     settings.settings.params.temperature = 1.1
