@@ -91,6 +91,10 @@ export const useChatStore = defineStore('chat', () => {
   const unsaved = new Map<string, () => Promise<unknown>>()
   const unsavedCount = ref(0)
   let openToken = 0
+  /** The conversation whose messages `messages` holds, and the load that will bring the active one. */
+  let shownId: string | null = null
+  let selecting: Promise<void> = Promise.resolve()
+  let sending = false
   let askedForPersistence = false
   let retrying = false
   let draftTimer: ReturnType<typeof setTimeout> | undefined
@@ -167,7 +171,7 @@ export const useChatStore = defineStore('chat', () => {
 
   async function reloadMessages(conversationId: string): Promise<void> {
     const next = await messagesOf(conversationId)
-    if (activeId.value === conversationId) messages.value = next
+    if (activeId.value === conversationId) show(conversationId, next)
   }
 
   /** Applies another tab's change; every change is re-read from storage, the single source of truth. */
@@ -241,7 +245,7 @@ export const useChatStore = defineStore('chat', () => {
       const stored = await repository.getValue<string>(ACTIVE_KEY)
       const id = conversations.value.some((c) => c.id === stored) ? stored! : (conversations.value[0]?.id ?? null)
       activeId.value = id
-      messages.value = id ? await messagesOf(id) : []
+      show(id, id ? await messagesOf(id) : [])
       feed = openChangeFeed(tabId, (change) => void onRemoteChange(change))
     } catch (error) {
       repository = null
@@ -267,13 +271,22 @@ export const useChatStore = defineStore('chat', () => {
     await select(id)
   }
 
+  function show(id: string | null, list: ChatMessage[]): void {
+    messages.value = list
+    shownId = id
+  }
+
   async function select(id: string | null): Promise<void> {
     const token = ++openToken
     activeId.value = id
     composerError.value = ''
-    const next = id ? await messagesOf(id) : []
+    const loading = (async () => {
+      const next = id ? await messagesOf(id) : []
+      if (token === openToken) show(id, next)
+    })()
+    selecting = loading
+    await loading
     if (token !== openToken) return
-    messages.value = next
     await write('remember the open conversation', 'active', (repo) => repo.putValue(ACTIVE_KEY, id))
   }
 
@@ -288,7 +301,13 @@ export const useChatStore = defineStore('chat', () => {
     if (!loaded.value) return
     if (active.value && messages.value.length === 0) return
     const conversation = createConversation(Date.now())
-    await select(conversation.id)
+    // Nothing to read for a new conversation: it is open (and empty) at once, so a question sent
+    // right after the click lands in it, never in the previous one.
+    ++openToken
+    activeId.value = conversation.id
+    composerError.value = ''
+    show(conversation.id, [])
+    void write('remember the open conversation', 'active', (repo) => repo.putValue(ACTIVE_KEY, conversation.id))
     const record = plain(conversation)
     if (await write('save the conversation', `conversation:${record.id}`, (repo) => repo.putConversation(record))) {
       publish({ type: 'conversation', id: record.id })
@@ -338,6 +357,18 @@ export const useChatStore = defineStore('chat', () => {
    * streams in the background (`settled()` waits for it).
    */
   async function send(text: string): Promise<boolean> {
+    if (sending) return false
+    sending = true
+    try {
+      // A question joins the conversation on screen: wait until a switch has finished loading it.
+      if (shownId !== activeId.value) await selecting
+      return await sendNow(text)
+    } finally {
+      sending = false
+    }
+  }
+
+  async function sendNow(text: string): Promise<boolean> {
     if (!loaded.value || !text.trim() || isStreaming.value) return false
     const settings = checkBeforeSending()
     if (!settings) return false
@@ -347,7 +378,7 @@ export const useChatStore = defineStore('chat', () => {
     if (!conversation) {
       conversation = createConversation(now)
       activeId.value = conversation.id
-      messages.value = []
+      show(conversation.id, [])
       void write('remember the open conversation', 'active', (repo) => repo.putValue(ACTIVE_KEY, conversation!.id))
     }
     if (messages.value.length === 0 && conversation.title === UNTITLED) conversation.title = titleFromQuestion(text)

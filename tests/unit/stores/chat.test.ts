@@ -243,6 +243,33 @@ describe('chat store', () => {
     await vi.waitFor(async () => expect(await repository.getValue('draft')).toBeUndefined())
   })
 
+  it('a question sent right after New chat or a switch joins the conversation now open, with its own history', async () => {
+    const { chat } = await configured()
+    stubFetch(() => streamed([sse([chunk('A', { finish_reason: 'stop' })])]))
+    await chat.send('old question')
+    await chat.settled()
+    const oldId = chat.activeId!
+
+    const opening = chat.newConversation()
+    const sent = chat.send('fresh start')
+    await Promise.all([opening, sent])
+    await chat.settled()
+    expect(requests.at(-1)!.body.messages).toEqual([{ role: 'user', content: 'fresh start' }])
+    expect(chat.messages.map((m) => m.content)).toEqual(['fresh start', 'A'])
+    expect(chat.conversations.map((c) => c.title)).toEqual(['fresh start', 'old question'])
+
+    const switching = chat.select(oldId)
+    const followUp = chat.send('follow-up')
+    await Promise.all([switching, followUp])
+    await chat.settled()
+    expect(requests.at(-1)!.body.messages).toEqual([
+      { role: 'user', content: 'old question' },
+      { role: 'assistant', content: 'A' },
+      { role: 'user', content: 'follow-up' },
+    ])
+    expect((await repository.listMessages(oldId)).map((m) => m.content)).toEqual(['old question', 'A', 'follow-up', 'A'])
+  })
+
   it('settings persist as they change and nothing is written before loading', async () => {
     const { settings } = await configured()
     settings.settings.params.temperature = 1.1
