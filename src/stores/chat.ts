@@ -68,7 +68,7 @@ export const useChatStore = defineStore('chat', () => {
   const storageError = ref('')
   /** The storage problem is fixed by reloading (another tab upgraded, site data cleared). */
   const storageNeedsReload = ref(false)
-  /** What the composer held when this tab last saved it; restored on load. */
+  /** The draft saved by an earlier visit, restored into the composer on load. */
   const draft = ref('')
   /** Conversations with a reply streaming in this tab. */
   const streamingIds = ref<string[]>([])
@@ -98,6 +98,7 @@ export const useChatStore = defineStore('chat', () => {
   let askedForPersistence = false
   let retrying = false
   let draftTimer: ReturnType<typeof setTimeout> | undefined
+  let latestDraft = ''
 
   function publish(change: Change): void {
     feed?.publish(change)
@@ -554,7 +555,7 @@ export const useChatStore = defineStore('chat', () => {
     if (draftTimer !== undefined) {
       clearTimeout(draftTimer)
       draftTimer = undefined
-      const text = draft.value
+      const text = latestDraft
       void write('keep your draft', 'draft', (repo) => repo.putValue(DRAFT_KEY, text === '' ? undefined : text))
     }
     await Promise.all(
@@ -589,7 +590,8 @@ export const useChatStore = defineStore('chat', () => {
 
   /** Keeps what the user is typing, so a reload or a crash never loses a half-written question. */
   function saveDraft(text: string): void {
-    draft.value = text
+    // Not reactive on purpose: a key press must not re-render anything but the composer.
+    latestDraft = text
     clearTimeout(draftTimer)
     if (!loaded.value) return
     draftTimer = setTimeout(() => {
