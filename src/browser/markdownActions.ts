@@ -44,6 +44,8 @@ export async function loadImage(placeholder: HTMLElement): Promise<void> {
     img.alt = placeholder.dataset.alt ?? ''
     img.title = src
     img.src = URL.createObjectURL(blob)
+    // Once decoded the picture stays on screen; the blob need not stay in memory for the page's life.
+    img.addEventListener('load', () => URL.revokeObjectURL(img.src), { once: true })
     placeholder.replaceWith(img)
   } catch {
     const link = document.createElement('a')
