@@ -78,11 +78,6 @@ class Session {
     signal?.addEventListener('abort', this.onUserAbort, { once: true })
   }
 
-  /** Bytes arrived: restart the idle clock, but only while we are actually waiting on the network. */
-  touch(): void {
-    if (this.waiting) this.lastActivity = Date.now()
-  }
-
   /** Awaits network I/O under the idle timer; throws CANCELLED once our controller aborted. */
   async wait<T>(io: Promise<T>): Promise<T> {
     const signal = this.controller.signal
@@ -426,14 +421,11 @@ async function* readEvents(
   body: ReadableStream<Bytes>,
 ): AsyncGenerator<StreamEvent, void, undefined> {
   const { session } = ctx
-  // Counts raw bytes, so keep-alive comments and partial events also prove the server is alive.
-  const tap = new TransformStream<Bytes, Bytes>({
-    transform(chunk, controller) {
-      session.touch()
-      controller.enqueue(chunk)
-    },
-  })
-  const reader = body.pipeThrough(tap).pipeThrough(new TextDecoderStream()).getReader()
+  // The body is read directly, with one streaming TextDecoder, rather than through piped
+  // TransformStreams: when a connection drops, a stream that errors discards whatever sits in its
+  // queue, and every extra stage is one more queue of received text that would be lost.
+  const reader = body.getReader()
+  const text = new TextDecoder()
   session.hold(reader)
   const decoder = new ChunkDecoder(ctx.url, ctx.secret)
   const out: StreamEvent[] = []
@@ -445,7 +437,7 @@ async function* readEvents(
     },
   })
   for (;;) {
-    let result: ReadableStreamReadResult<string>
+    let result: ReadableStreamReadResult<Bytes>
     try {
       result = await session.wait(reader.read())
     } catch (error) {
@@ -455,8 +447,13 @@ async function* readEvents(
       yield dropped(ctx, error)
       return
     }
-    if (result.done) break
-    parser.feed(result.value)
+    if (result.done) {
+      parser.feed(text.decode())
+      break
+    }
+    // Any bytes (a keep-alive comment or half an event included) end this wait, and the next
+    // wait restarts the idle clock: silence is measured from the last bytes received.
+    parser.feed(text.decode(result.value, { stream: true }))
     if (out.length > 0) {
       const batch = coalesce(out)
       out.length = 0
