@@ -277,18 +277,18 @@ test('a newer build upgrading the database is not blocked by an open tab, which 
   await settleSaves(page)
   const before = await dumpDb(page)
 
-  // A newer build in another tab (any document of the same origin) opens the database at version 2.
+  // A newer build in another tab (any document of the same origin) opens the database one version up.
   const newer = await context.newPage()
   await newer.goto('/favicon.svg')
   const upgrade = await newer.evaluate(async () => {
     const events: string[] = []
     const outcome = await new Promise<{ version?: number; error?: string }>((resolve) => {
       const timer = setTimeout(() => resolve({ error: 'hung: the open never finished' }), 5000)
-      const request = indexedDB.open('inkstream', 2)
+      const request = indexedDB.open('inkstream', 3)
       request.onblocked = () => events.push('blocked')
       request.onupgradeneeded = (event) => {
         events.push(`upgrade ${event.oldVersion}→${event.newVersion}`)
-        request.result.createObjectStore('added-in-v2')
+        request.result.createObjectStore('added-in-v3')
       }
       request.onsuccess = () => {
         clearTimeout(timer)
@@ -304,7 +304,7 @@ test('a newer build upgrading the database is not blocked by an open tab, which 
     })
     return { ...outcome, events }
   })
-  expect(upgrade, 'the upgrade went through at once: the old tab let go of its connection').toEqual({ version: 2, events: ['upgrade 1→2'] })
+  expect(upgrade, 'the upgrade went through at once: the old tab let go of its connection').toEqual({ version: 3, events: ['upgrade 2→3'] })
 
   // The old tab says why it stopped saving and offers a reload; what it shows is still there.
   await expect(storageError(page)).toBeVisible()
@@ -314,7 +314,7 @@ test('a newer build upgrading the database is not blocked by an open tab, which 
   const reload = storageError(page).getByRole('button', { name: 'Reload' })
   await expect(reload).toBeVisible()
 
-  // This build (schema 1) now meets a database of schema 2: a clear message, not a silent empty history.
+  // This build (schema 2) now meets a database of schema 3: a clear message, not a silent empty history.
   await reload.click()
   await expect(storageError(page)).toBeVisible()
   await expect(storageError(page)).toContainText(/newer version of Inkstream/i)
@@ -323,7 +323,7 @@ test('a newer build upgrading the database is not blocked by an open tab, which 
 
   // Nothing was lost on the way.
   const after = await dumpDb(newer)
-  expect(after.version).toBe(2)
+  expect(after.version).toBe(3)
   expect(after.conversations).toEqual(before.conversations)
   expect(after.messages).toEqual(before.messages)
   await expectCleanPage(page)

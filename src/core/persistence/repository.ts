@@ -302,8 +302,9 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
       const tx = live().transaction('messages', 'readwrite')
       let count = 0
       await runInTransaction(tx, async () => {
-        // A cursor rather than getAll: a long history need not sit in memory at once.
-        let cursor = await tx.store.openCursor()
+        // Only the answers still marked streaming, through the status index: start-up cost does
+        // not grow with the history.
+        let cursor = await tx.store.index('by-status').openCursor('streaming')
         while (cursor) {
           const message = cursor.value
           if (

@@ -6,7 +6,7 @@ import type { ChatMessage, Conversation } from '../types'
 export const DB_NAME = 'inkstream'
 
 /** Current schema version; bump it and add an `if (oldVersion < n)` step to change the schema. */
-export const DB_VERSION = 1
+export const DB_VERSION = 2
 
 /** Well-known keys of the `kv` store, so every layer spells them the same way. */
 export const KV_KEYS = {
@@ -25,7 +25,9 @@ export interface ChatDB extends DBSchema {
     key: string
     value: ChatMessage
     // Compound key: one range query returns a conversation's messages already ordered by seq.
-    indexes: { 'by-conversation': [string, number] }
+    // 'by-status' (v2): finding answers a closed tab left streaming, at every start, without
+    // reading the whole history.
+    indexes: { 'by-conversation': [string, number]; 'by-status': string }
   }
   kv: {
     key: string
@@ -49,7 +51,7 @@ export function upgrade(
   db: ChatDatabase,
   oldVersion: number,
   _newVersion: number | null,
-  _tx: UpgradeTransaction,
+  tx: UpgradeTransaction,
 ): void {
   if (oldVersion < 1) {
     const conversations = db.createObjectStore('conversations', { keyPath: 'id' })
@@ -58,5 +60,8 @@ export function upgrade(
     messages.createIndex('by-conversation', ['conversationId', 'seq'])
     db.createObjectStore('kv')
   }
-  // Future versions: `if (oldVersion < 2) { … }` using `_tx` to migrate existing records in place.
+  if (oldVersion < 2) {
+    tx.objectStore('messages').createIndex('by-status', 'status')
+  }
+  // Future versions: `if (oldVersion < 3) { … }` using `tx` to migrate existing records in place.
 }

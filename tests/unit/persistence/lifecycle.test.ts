@@ -35,11 +35,12 @@ describe('opening', () => {
     const repo = await createRepository({ idbFactory: factory })
     repo.close()
     const raw = await openRaw(factory, 'inkstream', DB_VERSION)
-    expect(raw.version).toBe(1)
+    expect(raw.version).toBe(2)
     expect([...raw.objectStoreNames].sort()).toEqual(['conversations', 'kv', 'messages'])
     const tx = raw.transaction(['conversations', 'messages'])
     expect([...tx.objectStore('conversations').indexNames]).toEqual(['by-updated'])
     expect(tx.objectStore('messages').index('by-conversation').keyPath).toEqual(['conversationId', 'seq'])
+    expect(tx.objectStore('messages').index('by-status').keyPath).toBe('status')
     raw.close()
   })
 
