@@ -8,6 +8,7 @@ import { importBetterChatGpt, isBetterChatGptExport } from './betterchatgpt'
 import { importClassicTranscript } from './classic'
 import { ImportError, SOURCE_NAMES, isObject, parseJson, type ImportResult, type ImportSource } from './common'
 import { importNextChat, isNextChatBackup } from './nextchat'
+import type { ImportSummary } from '../persistence'
 
 export { ImportError, SOURCE_NAMES } from './common'
 export type { ImportErrorKind, ImportResult, ImportSource, ImportedConversation } from './common'
@@ -83,16 +84,6 @@ function wrongKind(wanted: ImportSource, found: ImportSource): ImportError {
   return new ImportError('unknown-format', `This is a ${SOURCE_NAMES[found]}, not an ${SOURCE_NAMES[wanted]}.${hint} Nothing was imported.`)
 }
 
-/** What `describeImport` needs to know about the write (the repository's `ImportSummary`). */
-export interface ImportWriteSummary {
-  addedConversations: number
-  mergedConversations: number
-  unchangedConversations: number
-  addedMessages: number
-  updatedMessages: number
-  settingsRestored: boolean
-}
-
 const ARTICLES: Record<ImportSource, string> = {
   'inkstream-backup': 'an',
   'classic-txt': 'a',
@@ -105,7 +96,7 @@ function count(n: number, noun: string): string {
 }
 
 /** The plain-text summary shown after an import: "Imported 3 conversations, 41 messages from …". */
-export function describeImport(result: ImportResult, written: ImportWriteSummary): string {
+export function describeImport(result: ImportResult, written: ImportSummary): string {
   const messages = result.conversations.reduce((n, c) => n + c.messages.length, 0)
   let text = `Imported ${count(result.conversations.length, 'conversation')}, ${count(messages, 'message')} from ${ARTICLES[result.source]} ${SOURCE_NAMES[result.source]}.`
   const existing = written.mergedConversations + written.unchangedConversations
