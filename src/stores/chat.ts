@@ -277,6 +277,12 @@ export const useChatStore = defineStore('chat', () => {
     shownId = id
   }
 
+  /** After a bulk write (an import): this tab and every other open tab re-read their lists. */
+  async function refreshEverywhere(): Promise<void> {
+    await refresh()
+    publish({ type: 'refresh' })
+  }
+
   async function select(id: string | null): Promise<void> {
     const token = ++openToken
     activeId.value = id
@@ -631,6 +637,7 @@ export const useChatStore = defineStore('chat', () => {
     hasUnsaved,
     load,
     refresh,
+    refreshEverywhere,
     select,
     newConversation,
     rename,

@@ -6,8 +6,6 @@ import { ImportError, describeImport, importText } from '../core/importers'
 import type { ImportSource } from '../core/importers'
 import { PersistenceError } from '../core/persistence'
 import { TRANSCRIPT_FILE_NAME } from '../core/transcript'
-import { openChangeFeed } from '../core/sync'
-import { newId } from '../core/id'
 import { downloadText } from '../browser/download'
 import { readStorageHealth, requestPersistentStorage, type StorageHealth } from '../browser/storage'
 import { openRepository } from './repository'
@@ -113,8 +111,7 @@ export const useDataStore = defineStore('data', () => {
         const repository = await openRepository()
         const written = await repository.importConversations(result.conversations, { settings: result.settings })
         if (written.settingsRestored && result.settings) applySettings(result.settings)
-        await chat.refresh()
-        announceImport()
+        await chat.refreshEverywhere()
         const single = result.conversations.length === 1 ? result.conversations[0] : undefined
         if (single) await chat.select(single.conversation.id)
         return describeImport(result, written)
@@ -124,16 +121,6 @@ export const useDataStore = defineStore('data', () => {
         return `${file.name}: ${text}${/nothing (was imported|to import)/i.test(text) ? '' : ' Nothing was imported.'}`
       },
     )
-  }
-
-  /**
-   * Tells other open tabs to re-read their list over the chat store's change feed. This tab hears it
-   * too (the feed has its own sender id) and refreshes once more, which is harmless.
-   */
-  function announceImport(): void {
-    const feed = openChangeFeed(`import-${newId()}`, () => undefined)
-    feed.publish({ type: 'refresh' })
-    feed.close()
   }
 
   function applySettings(restored: BackupSettings): void {
