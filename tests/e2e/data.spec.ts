@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { test, expect, type Browser, type Download, type Page } from '@playwright/test'
 import {
   answers,
+  APP_ORIGIN,
   closeSettings,
   configure,
   expectCleanPage,
@@ -55,7 +56,7 @@ async function everything(page: Page): Promise<Array<{ title: string; messages: 
 }
 
 async function freshPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ baseURL: 'http://127.0.0.1:4173', timezoneId: 'Asia/Shanghai', acceptDownloads: true })
+  const context = await browser.newContext({ baseURL: APP_ORIGIN, timezoneId: 'Asia/Shanghai', acceptDownloads: true })
   const page = await context.newPage()
   await watchPage(page)
   await page.goto('/')

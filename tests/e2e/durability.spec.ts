@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { test, expect, type BrowserContext, type Locator, type Page } from '@playwright/test'
 import {
   answers,
+  APP_ORIGIN,
   chatRequests,
   closeSettings,
   configure,
@@ -23,7 +24,6 @@ import {
   watchPage,
 } from './helpers'
 
-const APP_ORIGIN = 'http://127.0.0.1:4173'
 /** The app checkpoints a growing answer every 300 ms; allow one interval plus the commit. */
 const MAX_LOSS_MS = 500
 

@@ -4,7 +4,10 @@ import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { expect, test, type Download, type Locator, type Page } from '@playwright/test'
 
-export const MOCK_ORIGIN = 'http://127.0.0.1:8787'
+// Ports come from the environment so two checkouts can run their suites side by side.
+export const APP_ORIGIN = `http://127.0.0.1:${process.env.E2E_APP_PORT ?? '4173'}`
+export const MOCK_ORIGIN = `http://127.0.0.1:${process.env.E2E_MOCK_PORT ?? '8787'}`
+export const MOCK_HOST = MOCK_ORIGIN.slice('http://'.length)
 
 /** One request as recorded by the mock (see tests/mock/server.mjs). */
 export interface MockLogEntry {

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test'
-import { configure, contentOf, expectCleanPage, expectStatus, mockLog, reloadAndWait, send, settleSaves, watchPage } from './helpers'
+import { APP_ORIGIN, configure, contentOf, expectCleanPage, expectStatus, MOCK_HOST, mockLog, reloadAndWait, send, settleSaves, watchPage } from './helpers'
 
 test.beforeEach(async ({ page }) => {
   await watchPage(page)
@@ -39,7 +39,7 @@ test('a Markdown answer renders headings, lists, tables, highlighted code and ma
 })
 
 test('the copy button puts exactly the code on the clipboard', async ({ page, context }) => {
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: 'http://127.0.0.1:4173' })
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: APP_ORIGIN })
   await configure(page)
   const answer = await send(page, 'Code please mock:markdown')
   await expectStatus(answer, 'done')
@@ -55,8 +55,8 @@ test('a remote image is not requested until its placeholder is clicked', async (
   const answer = await send(page, 'Draw a chart mock:markdown')
   await expectStatus(answer, 'done')
   const placeholder = answer.locator('button.md-image')
-  await expect(placeholder).toHaveAttribute('data-host', '127.0.0.1:8787')
-  await expect(placeholder).toHaveAttribute('aria-label', /chart.*127\.0\.0\.1:8787/)
+  await expect(placeholder).toHaveAttribute('data-host', MOCK_HOST)
+  await expect(placeholder).toHaveAttribute('aria-label', new RegExp(`chart.*${MOCK_HOST.replace(/\./g, '\\.')}`))
   await expect(answer.locator('img')).toHaveCount(0)
 
   // Nothing is fetched on render, hover or idle.

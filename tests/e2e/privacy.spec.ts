@@ -1,12 +1,13 @@
 import { test, expect } from '@playwright/test'
 import {
+  closeSettings,
   configure,
   expectCleanPage,
   expectStatus,
   exportTxt,
+  MOCK_ORIGIN,
   mockLog,
   openSettings,
-  closeSettings,
   partText,
   send,
   watchOf,
@@ -54,7 +55,7 @@ test('the API key never shows in the DOM, the export, logs or any request but th
   const watch = watchOf(page)
   for (const request of watch.requests) {
     const { authorization, ...otherHeaders } = request.headers
-    const toMock = request.url.startsWith('http://127.0.0.1:8787/')
+    const toMock = request.url.startsWith(`${MOCK_ORIGIN}/`)
     if (authorization !== undefined) {
       expect(toMock, `Authorization sent to ${request.url}`).toBe(true)
     }

@@ -2,9 +2,8 @@
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { test, expect, type Page } from '@playwright/test'
-import { configure, contentOf, expectCleanPage, expectStatus, lastAnswer, messages, send, userMessages, watchPage } from './helpers'
+import { APP_ORIGIN, configure, contentOf, expectCleanPage, expectStatus, lastAnswer, messages, send, userMessages, watchPage } from './helpers'
 
-const APP_ORIGIN = 'http://127.0.0.1:4173'
 const storageError = (page: Page) => page.getByTestId('storage-error')
 
 // Threat model 20: a huge paste into full storage must be reported as storage full and stay usable in memory.

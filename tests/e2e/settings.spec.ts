@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test'
-import { canaryKey, closeSettings, expectCleanPage, openSettings, watchPage } from './helpers'
+import { canaryKey, closeSettings, expectCleanPage, MOCK_ORIGIN, openSettings, watchPage } from './helpers'
 
 test.beforeEach(async ({ page }) => {
   await watchPage(page)
@@ -39,7 +39,7 @@ test('settings persist across a reload', async ({ page }) => {
   await page.goto('/')
   await openSettings(page)
   await page.getByTestId('settings-provider').selectOption('custom')
-  await page.getByTestId('settings-base-url').fill('http://127.0.0.1:8787/v1')
+  await page.getByTestId('settings-base-url').fill(`${MOCK_ORIGIN}/v1`)
   await page.getByTestId('settings-model').fill('mock-model')
   await page.getByTestId('settings-api-key').fill(key)
   await page.getByTestId('settings-system-prompt').fill('You are terse.\n用中文回答。')
@@ -53,7 +53,7 @@ test('settings persist across a reload', async ({ page }) => {
   await expect(page.getByTestId('composer-input')).toBeVisible()
   await openSettings(page)
   await expect(page.getByTestId('settings-provider')).toHaveValue('custom')
-  await expect(page.getByTestId('settings-base-url')).toHaveValue('http://127.0.0.1:8787/v1')
+  await expect(page.getByTestId('settings-base-url')).toHaveValue(`${MOCK_ORIGIN}/v1`)
   await expect(page.getByTestId('settings-model')).toHaveValue('mock-model')
   await expect(page.getByTestId('settings-api-key')).toHaveValue(key)
   await expect(page.getByTestId('settings-api-key')).toHaveAttribute('type', 'password')
