@@ -1,3 +1,5 @@
+import type { TextFile } from '../core/types'
+
 /** Saves text as a UTF-8 file through a Blob link: no network request, and the page never navigates. */
 export function downloadText(fileName: string, text: string, type = 'text/plain;charset=utf-8'): void {
   const url = URL.createObjectURL(new Blob([text], { type }))
@@ -11,4 +13,9 @@ export function downloadText(fileName: string, text: string, type = 'text/plain;
   link.remove()
   // Revoking synchronously can cancel the download in some browsers; a tick later is enough.
   setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
+
+/** Saves a file a store prepared. */
+export function downloadFile(file: TextFile): void {
+  downloadText(file.fileName, file.text, file.mimeType)
 }

@@ -14,6 +14,7 @@
  * Record fields added by later builds (and not named here) are carried along verbatim.
  */
 import { formatTranscript, formatTimestamp } from './transcript'
+import { toFinishReason } from './finishReason'
 import type {
   ChatMessage,
   Conversation,
@@ -277,7 +278,7 @@ function readMessage(raw: Json, path: string, conversationId: string): ChatMessa
   }
   if (field(raw, 'model') !== undefined) message.model = readString(raw, 'model', path)
   if (field(raw, 'params') !== undefined) message.params = readParams(readObject(raw, 'params', path), pathOf(path, 'params'), false)
-  if (field(raw, 'finishReason') !== undefined) message.finishReason = readString(raw, 'finishReason', path)
+  if (field(raw, 'finishReason') !== undefined) message.finishReason = toFinishReason(readString(raw, 'finishReason', path))
   if (field(raw, 'usage') !== undefined) message.usage = readUsage(readObject(raw, 'usage', path), pathOf(path, 'usage'))
   if (field(raw, 'error') !== undefined) message.error = readError(readObject(raw, 'error', path), pathOf(path, 'error'))
   // Fields of a later build are kept as they are (see `extraFields`).

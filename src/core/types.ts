@@ -42,13 +42,19 @@ export interface MessageError {
   status?: number
 }
 
+/**
+ * Why the model stopped, normalised by the decoder from each provider's own words: `length` is a
+ * max-tokens cut, `filtered` a provider's content filter; anything unrecognised is `other`.
+ */
+export type FinishReason = 'stop' | 'length' | 'filtered' | 'tool_calls' | 'other'
+
 /** An earlier try at an answer, kept when the user retries so no received text is ever lost. */
 export interface AnswerAttempt {
   content: string
   reasoning: string
   status: MessageStatus
   error?: MessageError
-  finishReason?: string
+  finishReason?: FinishReason
   updatedAt: number
 }
 
@@ -68,7 +74,7 @@ export interface ChatMessage {
   /** Answers only: the model asked, and the generation parameters it was asked with. */
   model?: string
   params?: GenerationParams
-  finishReason?: string
+  finishReason?: FinishReason
   usage?: Usage
   error?: MessageError
   /** Answers only: earlier attempts replaced by Retry, oldest first. */
@@ -95,4 +101,12 @@ export interface Settings {
   idleTimeoutSeconds: number
   /** Whether `conversation.txt` includes reasoning text. */
   exportReasoning: boolean
+}
+
+/** A file the UI offers for download: the stores build it, a component saves it. */
+export interface TextFile {
+  fileName: string
+  text: string
+  /** Defaults to plain UTF-8 text. */
+  mimeType?: string
 }

@@ -1,7 +1,5 @@
 import { createRepository, type Repository } from '../core/persistence'
-
-/** Something that happened to the open database connection, outside any call we made. */
-export type StorageEvent = 'versionchange' | 'terminated' | 'blocked'
+import type { StorageEvent } from '../core/errorText'
 
 const listeners = new Set<(event: StorageEvent) => void>()
 let opening: Promise<Repository> | undefined

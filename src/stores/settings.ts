@@ -1,8 +1,12 @@
 import { defineStore } from 'pinia'
-import { computed, ref, toRaw, watch } from 'vue'
+import { computed, nextTick, ref, watch } from 'vue'
 import type { Settings } from '../core/types'
 import { CUSTOM_PROVIDER_ID, DEFAULT_SETTINGS, PROVIDERS, checkSettings, findProvider } from '../core/provider'
+import { toPlainData, type Repository } from '../core/persistence'
 import { openRepository } from './repository'
+
+/** Settings are written this long after the last change, not once per key press. */
+const SETTINGS_SAVE_MS = 250
 
 function withDefaults(stored: Partial<Settings> | undefined): Settings {
   return {
@@ -23,11 +27,21 @@ export const useSettingsStore = defineStore('settings', () => {
   const providers = PROVIDERS
 
   let saving: Promise<void> = Promise.resolve()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  /** The database settings were read from; a late write goes there, never to another one. */
+  let source: Repository | undefined
+
+  function schedule(): void {
+    clearTimeout(timer)
+    timer = setTimeout(persist, SETTINGS_SAVE_MS)
+  }
 
   function persist(): void {
-    const snapshot = JSON.parse(JSON.stringify(toRaw(settings.value))) as Settings
+    clearTimeout(timer)
+    timer = undefined
+    const snapshot = toPlainData(settings.value)
     saving = saving
-      .then(async () => (await openRepository()).putSettings(snapshot))
+      .then(async () => (source ?? (await openRepository())).putSettings(snapshot))
       .then(
         () => void (saveError.value = ''),
         (error: unknown) => void (saveError.value = `Settings could not be saved: ${String(error)}`),
@@ -38,13 +52,13 @@ export const useSettingsStore = defineStore('settings', () => {
   async function load(): Promise<void> {
     if (loaded.value) return
     try {
-      const repository = await openRepository()
-      settings.value = withDefaults(await repository.getSettings())
+      source = await openRepository()
+      settings.value = withDefaults(await source.getSettings())
     } catch {
       // Storage is unavailable: the chat store reports it; settings live in memory for this tab.
     }
     loaded.value = true
-    watch(settings, persist, { deep: true })
+    watch(settings, schedule, { deep: true })
   }
 
   /** Switches preset; a preset fills base URL and model, Custom keeps what the user typed. */
@@ -61,10 +75,17 @@ export const useSettingsStore = defineStore('settings', () => {
     settings.value.params = { ...DEFAULT_SETTINGS.params }
   }
 
-  /** Resolves once every change made so far is written (tests, and flushing before the page hides). */
-  function whenSaved(): Promise<void> {
+  /** Writes a pending change now (the dialog closes, the page is hidden); resolves once it is written. */
+  function flush(): Promise<void> {
+    if (timer !== undefined) persist()
     return saving
   }
 
-  return { settings, loaded, saveError, profile, problem, providers, load, chooseProvider, resetParams, whenSaved }
+  /** Resolves once every change made so far is written, including one whose watcher has not run yet. */
+  async function whenSaved(): Promise<void> {
+    await nextTick()
+    await flush()
+  }
+
+  return { settings, loaded, saveError, profile, problem, providers, load, chooseProvider, resetParams, flush, whenSaved }
 })

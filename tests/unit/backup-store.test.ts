@@ -1,67 +1,18 @@
-// The data store end to end in Node: real repository on fake-indexeddb, real chat and settings
-// stores; only the platform edges are stubbed (the download link, navigator.storage).
+// The backup store end to end in Node: real repository on fake-indexeddb, real chat and settings
+// stores; only the platform edge navigator.storage is stubbed. Exports return their file.
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia } from 'pinia'
 import { createRepository } from '../../src/core/persistence'
 import { LAST_BACKUP_KEY, formatAllTranscripts } from '../../src/core/backup'
-import { useRepositoryFactory } from '../../src/stores/repository'
-import { useChatStore } from '../../src/stores/chat'
-import { useSettingsStore } from '../../src/stores/settings'
-import { useDataStore } from '../../src/stores/data'
+import { openStores } from './stores/harness'
 import { fixture } from './importers/helpers'
 
 const KEY = 'sk-canary-data-store-0123456789'
 
-interface Download {
-  name: string
-  type: string
-  text: string
-}
-let downloads: Download[]
 let dbName: string
 
-function stubDownloads(): void {
-  downloads = []
-  const blobs = new Map<string, Blob>()
-  let n = 0
-  vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
-    const url = `blob:test/${n++}`
-    blobs.set(url, blob as Blob)
-    return url
-  })
-  vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined)
-  vi.stubGlobal('document', {
-    body: { append: () => undefined },
-    createElement: () => {
-      const link = {
-        href: '',
-        download: '',
-        rel: '',
-        style: {} as Record<string, string>,
-        click() {
-          const blob = blobs.get(link.href)!
-          pending.push(blob.text().then((text) => void downloads.push({ name: link.download, type: blob.type, text })))
-        },
-        remove: () => undefined,
-      }
-      return link
-    },
-  })
-}
-let pending: Promise<void>[] = []
-async function settledDownloads(): Promise<Download[]> {
-  await Promise.all(pending)
-  return downloads
-}
-
-async function freshStores(name = dbName) {
-  setActivePinia(createPinia())
-  useRepositoryFactory(() => createRepository({ dbName: name }))
-  const chat = useChatStore()
-  const settings = useSettingsStore()
-  await chat.load()
-  return { chat, settings, data: useDataStore() }
+function freshStores(name = dbName) {
+  return openStores(() => createRepository({ dbName: name }))
 }
 
 function file(name: string, text: string): File {
@@ -70,8 +21,6 @@ function file(name: string, text: string): File {
 
 beforeEach(() => {
   dbName = `data-store-${Math.random().toString(36).slice(2)}`
-  pending = []
-  stubDownloads()
 })
 afterEach(() => {
   vi.unstubAllGlobals()
@@ -80,21 +29,21 @@ afterEach(() => {
 
 describe('data store', () => {
   it('imports a classic conversation.txt as one conversation, opens it and says what it did', async () => {
-    const { chat, data } = await freshStores()
+    const { chat, list, data } = await freshStores()
     await data.importFile(file('conversation.txt', fixture('classic-conversation.txt')))
     expect(data.error).toBe('')
     expect(data.notice).toBe('Imported 1 conversation, 12 messages from a conversation.txt.')
-    expect(chat.conversations.map((c) => c.title)).toEqual(['你好，介绍一下你自己'])
-    expect(chat.activeId).toBe(chat.conversations[0]!.id)
+    expect(list.conversations.map((c) => c.title)).toEqual(['你好，介绍一下你自己'])
+    expect(chat.activeId).toBe(list.conversations[0]!.id)
     expect(chat.messages).toHaveLength(12)
 
     await data.importFile(file('conversation.txt', fixture('classic-conversation.txt')))
     expect(data.notice).toBe('Imported 1 conversation, 12 messages from a conversation.txt. It was already here, and nothing changed.')
-    expect(chat.conversations).toHaveLength(1)
+    expect(list.conversations).toHaveLength(1)
   })
 
   it('shows a precise error for a malformed file and imports nothing', async () => {
-    const { chat, data } = await freshStores()
+    const { list, data } = await freshStores()
     await data.importFile(file('broken.txt', '\n[2024-01-01 08:00:00] Answer:\nhello\n'))
     expect(data.notice).toBe('')
     expect(data.error).toBe(
@@ -106,29 +55,28 @@ describe('data store', () => {
     expect(data.error).toBe(
       'Backup-2024.json: NextChat backup, ["chat-next-web-store"].sessions[3].messages[1].role: expected a role string, got number 42. Nothing was imported.',
     )
-    expect(chat.conversations).toHaveLength(0)
+    expect(list.conversations).toHaveLength(0)
     const repo = await createRepository({ dbName })
     expect(await repo.exportConversations()).toEqual([])
     repo.close()
   })
 
   it('backs up everything without the key, records when, and restores it into a fresh browser', async () => {
-    const { chat, settings, data } = await freshStores()
+    const { list, settings, data } = await freshStores()
     settings.settings.apiKey = KEY
     settings.settings.systemPrompt = 'Be brief.'
     await settings.whenSaved()
     await data.importFile(file('Backup.json', fixture('nextchat-backup.json')))
     await data.importFile(file('conversation.txt', fixture('classic-conversation.txt')))
-    expect(chat.conversations).toHaveLength(4)
+    expect(list.conversations).toHaveLength(4)
 
     const before = Date.now()
-    await data.exportBackup()
-    const [backup] = await settledDownloads()
+    const backup = await data.exportBackup()
     expect(data.error).toBe('')
-    expect(backup!.name).toMatch(/^inkstream-backup-\d{4}-\d{2}-\d{2}-\d{6}\.json$/)
-    expect(backup!.type).toBe('application/json;charset=utf-8')
+    expect(backup!.fileName).toMatch(/^inkstream-backup-\d{4}-\d{2}-\d{2}-\d{6}\.json$/)
+    expect(backup!.mimeType).toBe('application/json;charset=utf-8')
     expect(backup!.text).not.toContain(KEY)
-    expect(data.notice).toBe(`Downloaded ${backup!.name}: 4 conversations, 20 messages. Your API key is not in it.`)
+    expect(data.notice).toBe(`Downloaded ${backup!.fileName}: 4 conversations, 20 messages. Your API key is not in it.`)
     expect(data.lastBackupAt).toBeGreaterThanOrEqual(before)
     const repo = await createRepository({ dbName })
     expect(await repo.getValue(LAST_BACKUP_KEY)).toBe(data.lastBackupAt)
@@ -137,12 +85,12 @@ describe('data store', () => {
 
     // A new browser: another database, nothing saved yet.
     const fresh = await freshStores(`${dbName}-restored`)
-    await fresh.data.importFile(file(backup!.name, backup!.text), 'inkstream-backup')
+    await fresh.data.importFile(file(backup!.fileName, backup!.text), 'inkstream-backup')
     expect(fresh.data.error).toBe('')
     expect(fresh.data.notice).toBe(
       'Imported 4 conversations, 20 messages from an Inkstream backup. Settings from the backup were applied; the API key is never in a backup, so enter it in Settings.',
     )
-    expect(fresh.chat.conversations.map((c) => c.id)).toEqual(chat.conversations.map((c) => c.id))
+    expect(fresh.list.conversations.map((c) => c.id)).toEqual(list.conversations.map((c) => c.id))
     expect(fresh.settings.settings.systemPrompt).toBe('Be brief.')
     expect(fresh.settings.settings.apiKey).toBe('')
     const restoredRepo = await createRepository({ dbName: `${dbName}-restored` })
@@ -151,26 +99,24 @@ describe('data store', () => {
   })
 
   it('"restore backup" refuses other kinds of file', async () => {
-    const { chat, data } = await freshStores()
+    const { list, data } = await freshStores()
     await data.importFile(file('conversation.txt', fixture('classic-conversation.txt')), 'inkstream-backup')
     expect(data.error).toBe(
       'conversation.txt: This is a conversation.txt, not an Inkstream backup. Use "Import a file" for conversation.txt, BetterChatGPT and NextChat files. Nothing was imported.',
     )
-    expect(chat.conversations).toHaveLength(0)
+    expect(list.conversations).toHaveLength(0)
   })
 
   it('exports every conversation as one conversation.txt, oldest first', async () => {
     const { data } = await freshStores()
-    await data.exportAllText()
+    expect(await data.exportAllText()).toBeNull()
     expect(data.notice).toBe('There is no conversation with messages to export yet.')
-    expect(await settledDownloads()).toEqual([])
 
     await data.importFile(file('Backup.json', fixture('nextchat-backup.json')))
     await data.importFile(file('conversation.txt', fixture('classic-conversation.txt')))
-    await data.exportAllText()
-    const [txt] = await settledDownloads()
+    const txt = await data.exportAllText()
     const repo = await createRepository({ dbName })
-    expect(txt).toEqual({ name: 'conversation.txt', type: 'text/plain;charset=utf-8', text: formatAllTranscripts(await repo.exportConversations()) })
+    expect(txt).toEqual({ fileName: 'conversation.txt', text: formatAllTranscripts(await repo.exportConversations()) })
     repo.close()
     expect(txt!.text.indexOf('[2023-04-01 10:00:00] Question:\nping')).toBe(1)
     expect(data.notice).toBe('Downloaded conversation.txt with 4 conversations, oldest first.')

@@ -12,6 +12,8 @@ export const DB_VERSION = 2
 export const KV_KEYS = {
   settings: 'settings',
   activeConversationId: 'activeConversationId',
+  draft: 'draft',
+  lastBackupAt: 'lastBackupAt',
 } as const
 
 /** The stores and indexes of the history database. */

@@ -233,9 +233,12 @@ export function describeError(error: ProviderError): string {
   return maskKeyLike(describeUnmasked(error))
 }
 
-/** The storable form of an error: redacted text plus what the UI needs to re-classify it. */
-export function toMessageError(error: ProviderError, secret: string): MessageError {
-  const out: MessageError = { kind: error.kind, message: redactSecret(describeError(error), secret) }
+/**
+ * The storable form of an error: its text plus what the UI needs to re-classify it. The key is
+ * never passed in: the client redacts every server-supplied field when it builds the error.
+ */
+export function toMessageError(error: ProviderError): MessageError {
+  const out: MessageError = { kind: error.kind, message: describeError(error) }
   if (error.status !== undefined) out.status = error.status
   return out
 }

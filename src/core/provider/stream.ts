@@ -1,5 +1,6 @@
 import { createParser } from 'eventsource-parser'
-import type { Settings, Usage } from '../types'
+import type { FinishReason, Settings, Usage } from '../types'
+import { toFinishReason } from '../finishReason'
 import { ProviderError, extractServerMessage, messageFromJson, parseRetryAfter, redactSecret } from './errors'
 import { buildChatRequest, checkSettings } from './request'
 import type { ChatTurn } from './request'
@@ -15,7 +16,8 @@ export type StreamEvent =
   | { type: 'reclassify' }
   /** Cumulative totals: keep the last one. */
   | { type: 'usage'; usage: Usage }
-  | { type: 'finish'; reason: string }
+  /** Normalised; the first report of each reason only. */
+  | { type: 'finish'; reason: FinishReason }
   | { type: 'done' }
   /** The answer stopped early but what arrived is valid: keep it and mark it incomplete. */
   | { type: 'interrupted'; error: ProviderError }
@@ -253,7 +255,7 @@ function firstChoice(choices: unknown): Json | undefined {
 
 /** Turns parsed chunks (or a whole completion) into StreamEvents; all wire-shape quirks live here. */
 class ChunkDecoder {
-  finishReason: string | undefined
+  finishReason: FinishReason | undefined
   terminal: StreamEvent | undefined
   private readonly think = new ThinkSplitter()
   private usageKey = ''
@@ -334,9 +336,10 @@ class ChunkDecoder {
 
     // After the delta: DeepSeek puts the last text and finish_reason in the same chunk.
     const reason = choice?.finish_reason
-    if (allowFinish && typeof reason === 'string' && reason !== '' && reason !== this.finishReason) {
-      this.finishReason = reason
-      out.push({ type: 'finish', reason })
+    const finish = allowFinish ? toFinishReason(reason) : undefined
+    if (finish !== undefined && finish !== this.finishReason) {
+      this.finishReason = finish
+      out.push({ type: 'finish', reason: finish })
     }
   }
 }
@@ -518,7 +521,7 @@ async function* readWhole(ctx: Context, response: Response, contentType: string)
   const error = new ProviderError('protocol', 'unreadable 200 response', {
     url: ctx.url,
     status: response.status,
-    contentType,
+    contentType: redactOptional(contentType, ctx.secret),
   })
   yield { type: 'error', error }
 }

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest'
-import { ProviderError, describeError, extractServerMessage, redactSecret, toMessageError } from '../../../src/core/provider'
+import { ProviderError, describeError, extractServerMessage, redactSecret, streamChat, toMessageError } from '../../../src/core/provider'
+import { collect, respond, settingsFor, stubFetch } from './helpers'
 
 const URL_ = 'https://api.example.com/v1/chat/completions'
 
@@ -81,14 +82,32 @@ describe('describeError', () => {
 })
 
 describe('toMessageError', () => {
-  it('stores redacted text, kind and status', () => {
+  it('stores the text, kind and status', () => {
+    const error = new ProviderError('http', 'HTTP 401', { status: 401, url: URL_, serverMessage: 'key is not valid' })
+    expect(toMessageError(error)).toEqual({
+      kind: 'http',
+      status: 401,
+      message: 'The API key was rejected (HTTP 401). Check it in Settings. The server said: “key is not valid”',
+    })
+    expect(toMessageError(new ProviderError('aborted', 'a'))).toEqual({ kind: 'aborted', message: 'Stopped.' })
+  })
+
+  it('needs no key: the client already redacted what a server echoed back', async () => {
     const secret = 'plainsecretvalue-0001'
-    const error = new ProviderError('http', 'HTTP 401', { status: 401, url: URL_, serverMessage: `key ${secret} is not valid` })
-    expect(toMessageError(error, secret)).toEqual({
+    const settings = settingsFor('custom', { apiKey: secret })
+    const { fetch } = stubFetch(
+      respond(JSON.stringify({ error: { message: `key ${secret} is not valid` } }), {
+        status: 401,
+        headers: { 'Content-Type': 'application/json' },
+      }),
+    )
+    const events = await collect(streamChat(settings, [{ role: 'user', content: 'hi' }], { fetch }))
+    const last = events.at(-1)!
+    if (last.type !== 'error') throw new Error(`expected an error, got ${last.type}`)
+    expect(toMessageError(last.error)).toEqual({
       kind: 'http',
       status: 401,
       message: 'The API key was rejected (HTTP 401). Check it in Settings. The server said: “key …0001 is not valid”',
     })
-    expect(toMessageError(new ProviderError('aborted', 'a'), secret)).toEqual({ kind: 'aborted', message: 'Stopped.' })
   })
 })

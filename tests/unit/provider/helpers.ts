@@ -1,7 +1,8 @@
 // Test edges for the provider client: real Response objects with byte streams cut at random places.
 import { DEFAULT_SETTINGS, describeError } from '../../../src/core/provider'
+import { applyStreamEvent, newTurn } from '../../../src/core/answer'
 import type { StreamEvent } from '../../../src/core/provider'
-import type { Settings, Usage } from '../../../src/core/types'
+import type { FinishReason, Settings, Usage } from '../../../src/core/types'
 
 export const KEY = 'sk-test-1234567890abcdef'
 
@@ -144,47 +145,31 @@ export interface Summary {
   content: string
   reasoning: string
   usage?: Usage
-  finishes: string[]
+  finishes: FinishReason[]
   end: string
   text?: string
 }
 
 const TERMINAL = new Set(['done', 'interrupted', 'error'])
 
-/** Folds events the way the store does, and checks the one-terminal-event-last contract. */
+/** Folds events with the store's own fold (core/answer), and checks the one-terminal-event-last contract. */
 export function summarize(events: StreamEvent[]): Summary {
   const terminals = events.filter((e) => TERMINAL.has(e.type))
-  if (terminals.length !== 1 || events[events.length - 1] !== terminals[0]) {
+  const terminal = terminals[0]
+  if (terminals.length !== 1 || events[events.length - 1] !== terminal) {
     throw new Error(`expected exactly one terminal event, last; got ${events.map((e) => e.type).join(',')}`)
   }
-  const summary: Summary = { content: '', reasoning: '', finishes: [], end: '' }
-  for (const event of events) {
-    switch (event.type) {
-      case 'content':
-        summary.content += event.text
-        break
-      case 'reasoning':
-        summary.reasoning += event.text
-        break
-      case 'reclassify':
-        summary.reasoning += summary.content
-        summary.content = ''
-        break
-      case 'usage':
-        summary.usage = event.usage
-        break
-      case 'finish':
-        summary.finishes.push(event.reason)
-        break
-      case 'done':
-        summary.end = 'done'
-        break
-      case 'interrupted':
-      case 'error':
-        summary.end = `${event.type}:${event.error.kind}`
-        summary.text = describeError(event.error)
-        break
-    }
+  const { answer } = newTurn('c', 0, 'q', { model: 'm', params: DEFAULT_SETTINGS.params }, 0)
+  for (const event of events) applyStreamEvent(answer, event, 0)
+  const summary: Summary = { content: answer.content, reasoning: answer.reasoning, finishes: [], end: '' }
+  if (answer.usage) summary.usage = answer.usage
+  // Every finish report, not only the last one the answer keeps: the decoder must not repeat one.
+  for (const event of events) if (event.type === 'finish') summary.finishes.push(event.reason)
+  if (terminal?.type === 'done') {
+    summary.end = 'done'
+  } else if (terminal?.type === 'interrupted' || terminal?.type === 'error') {
+    summary.end = `${terminal.type}:${terminal.error.kind}`
+    summary.text = describeError(terminal.error)
   }
   return summary
 }

@@ -182,14 +182,14 @@ describe('streamChat: recorded provider shapes, split at random byte boundaries'
     await forEverySeed('custom', wire, { content: 'ok', reasoning: 'step 1. step 2.', finishes: ['stop'], end: 'done' })
   })
 
-  it('`data:` without a space, CRLF line ends, a BOM and an unknown finish_reason', async () => {
+  it('`data:` without a space, CRLF line ends, a BOM and SiliconFlow’s `sensitive` finish_reason (normalised to filtered)', async () => {
     const wire =
       '\uFEFFdata:{"choices":[{"index":0,"delta":{"content":"第一"}}]}\r\n\r\n' +
       ':keep-alive\r\n\r\n' +
       'data:{"choices":[{"index":0,"delta":{"content":"行\\r\\n第二行"}}]}\r\n\r\n' +
       'data:{"choices":[{"index":0,"delta":{},"finish_reason":"sensitive"}]}\r\n\r\n' +
       'data:[DONE]\r\n\r\n'
-    await forEverySeed('custom', wire, { content: '第一行\r\n第二行', reasoning: '', finishes: ['sensitive'], end: 'done' })
+    await forEverySeed('custom', wire, { content: '第一行\r\n第二行', reasoning: '', finishes: ['filtered'], end: 'done' })
   })
 
   it('choices null/missing/[] and delta missing/{} and content null are all harmless', async () => {
@@ -206,7 +206,7 @@ describe('streamChat: recorded provider shapes, split at random byte boundaries'
       'data: 42\n\n' +
       sse({ ...head, choices: [{ index: 0, delta: { content: 'y' }, finish_reason: 'content_filter', content_filter_results: {} }] }) +
       'data: [DONE]\n\n'
-    await forEverySeed('custom', wire, { content: 'xy', reasoning: '', finishes: ['content_filter'], end: 'done' })
+    await forEverySeed('custom', wire, { content: 'xy', reasoning: '', finishes: ['filtered'], end: 'done' })
   })
 
   it('Moonshot usage inside the choice, Groq usage under x_groq', async () => {

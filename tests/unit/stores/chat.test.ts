@@ -1,10 +1,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia } from 'pinia'
 import { createRepository, type Repository } from '../../../src/core/persistence'
-import { useRepositoryFactory } from '../../../src/stores/repository'
-import { useChatStore } from '../../../src/stores/chat'
-import { useSettingsStore } from '../../../src/stores/settings'
+import { openStores } from './harness'
 
 const KEY = 'sk-canary-store-test-0001'
 
@@ -43,13 +40,8 @@ function stubFetch(respond: (request: { url: string; body: Record<string, unknow
   })
 }
 
-async function freshStores() {
-  setActivePinia(createPinia())
-  useRepositoryFactory(() => createRepository({ dbName }))
-  const chat = useChatStore()
-  const settings = useSettingsStore()
-  await chat.load()
-  return { chat, settings }
+function freshStores() {
+  return openStores(() => createRepository({ dbName }))
 }
 
 async function configured() {
@@ -71,16 +63,16 @@ afterEach(() => {
 
 describe('chat store', () => {
   it('refuses to send without a key, keeps nothing and explains which setting', async () => {
-    const { chat } = await freshStores()
+    const { chat, list } = await freshStores()
     stubFetch(() => streamed([]))
     expect(await chat.send('hello')).toBe(false)
     expect(chat.composerError).toMatch(/API key/)
     expect(requests).toHaveLength(0)
-    expect(chat.conversations).toHaveLength(0)
+    expect(list.conversations).toHaveLength(0)
   })
 
   it('streams an answer, titles the conversation and persists both messages', async () => {
-    const { chat } = await configured()
+    const { chat, list, streams } = await configured()
     stubFetch(() =>
       streamed([
         sse([chunk('你好'), chunk('，世界')]).slice(0, 40),
@@ -88,12 +80,12 @@ describe('chat store', () => {
       ]),
     )
     expect(await chat.send('Greet me\nplease')).toBe(true)
-    await chat.settled()
+    await streams.settled()
     expect(chat.messages.map((m) => [m.role, m.status, m.content])).toEqual([
       ['user', 'done', 'Greet me\nplease'],
       ['assistant', 'done', '你好，世界'],
     ])
-    expect(chat.conversations[0]!.title).toBe('Greet me')
+    expect(list.conversations[0]!.title).toBe('Greet me')
     expect(requests[0]!.url).toBe('http://127.0.0.1:9999/v1/chat/completions')
     expect(requests[0]!.body.messages).toEqual([{ role: 'user', content: 'Greet me\nplease' }])
 
@@ -105,7 +97,7 @@ describe('chat store', () => {
   })
 
   it('saves the question before the request leaves', async () => {
-    const { chat } = await configured()
+    const { chat, streams } = await configured()
     let seenAtRequest: string[] = []
     stubFetch(async () => {
       const conversations = await repository.listConversations()
@@ -114,18 +106,18 @@ describe('chat store', () => {
       return streamed([sse([chunk('ok', { finish_reason: 'stop' })])])
     })
     await chat.send('first question')
-    await chat.settled()
+    await streams.settled()
     expect(seenAtRequest).toEqual(['user:done:first question', 'assistant:streaming:'])
   })
 
   it('sends the system prompt first and the whole history', async () => {
-    const { chat, settings } = await configured()
+    const { chat, streams, settings } = await configured()
     settings.settings.systemPrompt = 'Be brief.'
     stubFetch(() => streamed([sse([chunk('A1', { finish_reason: 'stop' })])]))
     await chat.send('Q1')
-    await chat.settled()
+    await streams.settled()
     await chat.send('Q2')
-    await chat.settled()
+    await streams.settled()
     expect(requests[1]!.body.messages).toEqual([
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'Q1' },
@@ -135,7 +127,7 @@ describe('chat store', () => {
   })
 
   it('stop keeps the partial answer, marked stopped, on disk too', async () => {
-    const { chat } = await configured()
+    const { chat, streams } = await configured()
     stubFetch((_request, signal) => {
       const encoder = new TextEncoder()
       const body = new ReadableStream<Uint8Array>({
@@ -150,7 +142,7 @@ describe('chat store', () => {
     await vi.waitFor(() => expect(chat.messages[1]!.content).toBe('partial '))
     expect(chat.isStreaming).toBe(true)
     chat.stop()
-    await chat.settled()
+    await streams.settled()
     expect(chat.messages[1]!.status).toBe('stopped')
     expect(chat.isStreaming).toBe(false)
     const stored = await repository.listMessages(chat.activeId!)
@@ -158,7 +150,7 @@ describe('chat store', () => {
   })
 
   it('an HTTP error keeps the question and records a redacted message', async () => {
-    const { chat } = await configured()
+    const { chat, streams } = await configured()
     stubFetch(
       () =>
         new Response(JSON.stringify({ error: { message: `Incorrect API key provided: ${KEY}` } }), {
@@ -167,7 +159,7 @@ describe('chat store', () => {
         }),
     )
     await chat.send('who am I')
-    await chat.settled()
+    await streams.settled()
     const answer = chat.messages[1]!
     expect(answer.status).toBe('error')
     expect(answer.error?.status).toBe(401)
@@ -179,10 +171,10 @@ describe('chat store', () => {
   })
 
   it('a dropped stream is interrupted, not done, and keeps its text', async () => {
-    const { chat } = await configured()
+    const { chat, streams } = await configured()
     stubFetch(() => streamed([sse([chunk('half an ans'), chunk('wer')], { done: false })]))
     await chat.send('q')
-    await chat.settled()
+    await streams.settled()
     expect(chat.messages[1]).toMatchObject({ status: 'interrupted', content: 'half an answer' })
   })
 
@@ -190,41 +182,43 @@ describe('chat store', () => {
     const first = await configured()
     stubFetch(() => streamed([sse([chunk('A', { finish_reason: 'stop' })])]))
     await first.chat.send('one')
-    await first.chat.settled()
+    await first.streams.settled()
     await first.chat.newConversation()
     await first.chat.send('two')
-    await first.chat.settled()
+    await first.streams.settled()
     const openId = first.chat.activeId
     // Simulate a tab that closed mid-stream.
     const [, answer] = await repository.listMessages(openId!)
     await repository.putMessage({ ...answer!, status: 'streaming', content: 'cut' })
+    // Hiding the page (which a reload does first) writes settings changed a moment ago.
+    await first.settings.flush()
 
     const second = await freshStores()
-    expect(second.chat.conversations.map((c) => c.title)).toEqual(['two', 'one'])
+    expect(second.list.conversations.map((c) => c.title)).toEqual(['two', 'one'])
     expect(second.chat.activeId).toBe(openId)
     expect(second.chat.messages[1]).toMatchObject({ status: 'interrupted', content: 'cut' })
     expect(second.settings.settings.apiKey).toBe(KEY)
   })
 
   it('rename and delete persist; a deleted conversation does not come back', async () => {
-    const { chat } = await configured()
+    const { chat, list, streams } = await configured()
     stubFetch(() => streamed([sse([chunk('A', { finish_reason: 'stop' })])]))
     await chat.send('keep me')
-    await chat.settled()
+    await streams.settled()
     const id = chat.activeId!
-    await chat.rename(id, '  Renamed  ')
+    await list.rename(id, '  Renamed  ')
     expect((await repository.getConversation(id))?.title).toBe('Renamed')
-    await chat.remove(id)
-    expect(chat.conversations).toHaveLength(0)
+    await list.remove(id)
+    expect(list.conversations).toHaveLength(0)
     expect(await repository.listConversations()).toHaveLength(0)
     expect(await repository.listMessages(id)).toHaveLength(0)
   })
 
   it('exports the open conversation as conversation.txt', async () => {
-    const { chat } = await configured()
+    const { chat, streams } = await configured()
     stubFetch(() => streamed([sse([chunk('Answer', { finish_reason: 'stop' })])]))
     await chat.send('Question')
-    await chat.settled()
+    await streams.settled()
     const { fileName, text } = chat.transcript()
     expect(fileName).toBe('conversation.txt')
     expect(text).toMatch(/^\n\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] Question:\nQuestion\n\n\[[^\]]+\] Answer:\nAnswer\n-{40}\n$/)
@@ -232,36 +226,36 @@ describe('chat store', () => {
 
   it('a half-typed question survives a reload, and an empty composer leaves no draft behind', async () => {
     const first = await configured()
-    first.chat.saveDraft('half a ques')
-    first.chat.saveDraft('half a question')
-    await first.chat.flush()
+    first.drafts.save('half a ques')
+    first.drafts.save('half a question')
+    first.drafts.flush()
     await vi.waitFor(async () => expect(await repository.getValue('draft')).toBe('half a question'))
     const second = await freshStores()
-    expect(second.chat.draft).toBe('half a question')
-    second.chat.saveDraft('')
-    await second.chat.flush()
+    expect(second.drafts.draft).toBe('half a question')
+    second.drafts.save('')
+    second.drafts.flush()
     await vi.waitFor(async () => expect(await repository.getValue('draft')).toBeUndefined())
   })
 
   it('a question sent right after New chat or a switch joins the conversation now open, with its own history', async () => {
-    const { chat } = await configured()
+    const { chat, list, streams } = await configured()
     stubFetch(() => streamed([sse([chunk('A', { finish_reason: 'stop' })])]))
     await chat.send('old question')
-    await chat.settled()
+    await streams.settled()
     const oldId = chat.activeId!
 
     const opening = chat.newConversation()
     const sent = chat.send('fresh start')
     await Promise.all([opening, sent])
-    await chat.settled()
+    await streams.settled()
     expect(requests.at(-1)!.body.messages).toEqual([{ role: 'user', content: 'fresh start' }])
     expect(chat.messages.map((m) => m.content)).toEqual(['fresh start', 'A'])
-    expect(chat.conversations.map((c) => c.title)).toEqual(['fresh start', 'old question'])
+    expect(list.conversations.map((c) => c.title)).toEqual(['fresh start', 'old question'])
 
     const switching = chat.select(oldId)
     const followUp = chat.send('follow-up')
     await Promise.all([switching, followUp])
-    await chat.settled()
+    await streams.settled()
     expect(requests.at(-1)!.body.messages).toEqual([
       { role: 'user', content: 'old question' },
       { role: 'assistant', content: 'A' },
@@ -278,5 +272,25 @@ describe('chat store', () => {
     await settings.whenSaved()
     const stored = await repository.getSettings()
     expect(stored).toMatchObject({ apiKey: KEY, providerId: 'custom', params: { temperature: 1.1 } })
+  })
+
+  it('settings typed key by key are written once, a moment after the last change', async () => {
+    let writes = 0
+    const { settings } = await openStores(async () => {
+      const repo = await createRepository({ dbName })
+      const put = repo.putSettings.bind(repo)
+      repo.putSettings = (value) => {
+        writes++
+        return put(value)
+      }
+      return repo
+    })
+    for (const prefix of ['b', 'be', 'be ', 'be b', 'be br', 'be brief']) {
+      settings.settings.systemPrompt = prefix
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(writes).toBe(0)
+    await vi.waitFor(() => expect(writes).toBe(1), { timeout: 2000 })
+    expect((await repository.getSettings())?.systemPrompt).toBe('be brief')
   })
 })

@@ -1,10 +1,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia } from 'pinia'
 import { createRepository, type Repository } from '../../../src/core/persistence'
-import { useRepositoryFactory } from '../../../src/stores/repository'
-import { useChatStore } from '../../../src/stores/chat'
-import { useSettingsStore } from '../../../src/stores/settings'
+import { openStores } from './harness'
 
 const KEY = 'sk-canary-tabs-0001'
 
@@ -38,14 +35,10 @@ afterEach(() => vi.unstubAllGlobals())
 
 /** One "tab": its own Pinia, its own repository connection, the shared database. */
 async function openTab(factory: () => Promise<Repository>) {
-  setActivePinia(createPinia())
-  useRepositoryFactory(factory)
-  const chat = useChatStore()
-  const settings = useSettingsStore()
-  await chat.load()
-  settings.chooseProvider('custom')
-  Object.assign(settings.settings, { apiKey: KEY, baseUrl: 'http://127.0.0.1:9/v1', model: 'm' })
-  return { chat, settings }
+  const stores = await openStores(factory)
+  stores.settings.chooseProvider('custom')
+  Object.assign(stores.settings.settings, { apiKey: KEY, baseUrl: 'http://127.0.0.1:9/v1', model: 'm' })
+  return stores
 }
 
 function database(): () => Promise<Repository> {
@@ -59,13 +52,13 @@ describe('several tabs', () => {
     const a = await openTab(db)
     const b = await openTab(db)
     await a.chat.send('From tab A')
-    await a.chat.settled()
-    await vi.waitFor(() => expect(b.chat.conversations.map((c) => c.title)).toEqual(['From tab A']))
-    await b.chat.select(b.chat.conversations[0]!.id)
+    await a.streams.settled()
+    await vi.waitFor(() => expect(b.list.conversations.map((c) => c.title)).toEqual(['From tab A']))
+    await b.chat.select(b.list.conversations[0]!.id)
     expect(b.chat.messages.map((m) => m.content)).toEqual(['From tab A', 'ok'])
 
-    await a.chat.rename(a.chat.activeId!, 'Renamed in A')
-    await vi.waitFor(() => expect(b.chat.conversations[0]!.title).toBe('Renamed in A'))
+    await a.list.rename(a.chat.activeId!, 'Renamed in A')
+    await vi.waitFor(() => expect(b.list.conversations[0]!.title).toBe('Renamed in A'))
   })
 
   it('a stale tab finishing a stream keeps the other tab’s rename', async () => {
@@ -75,10 +68,10 @@ describe('several tabs', () => {
     behaviour = { texts: ['slow ', 'answer'] }
     await a.chat.send('question')
     const id = a.chat.activeId!
-    await vi.waitFor(() => expect(b.chat.conversations.map((c) => c.id)).toContain(id))
-    await b.chat.rename(id, 'Renamed in B')
-    await a.chat.settled()
-    await vi.waitFor(() => expect(a.chat.conversations.find((c) => c.id === id)?.title).toBe('Renamed in B'))
+    await vi.waitFor(() => expect(b.list.conversations.map((c) => c.id)).toContain(id))
+    await b.list.rename(id, 'Renamed in B')
+    await a.streams.settled()
+    await vi.waitFor(() => expect(a.list.conversations.find((c) => c.id === id)?.title).toBe('Renamed in B'))
     const check = await db()
     expect(await check.getConversation(id)).toMatchObject({ title: 'Renamed in B' })
     check.close()
@@ -91,11 +84,11 @@ describe('several tabs', () => {
     behaviour = { texts: ['partial'], hang: true }
     await b.chat.send('streaming in B')
     const id = b.chat.activeId!
-    await vi.waitFor(() => expect(a.chat.conversations.map((c) => c.id)).toContain(id))
-    await a.chat.remove(id)
-    await b.chat.settled()
-    expect(b.chat.conversations.map((c) => c.id)).not.toContain(id)
-    expect(b.chat.storageError).toMatch(/deleted in another tab/)
+    await vi.waitFor(() => expect(a.list.conversations.map((c) => c.id)).toContain(id))
+    await a.list.remove(id)
+    await b.streams.settled()
+    expect(b.list.conversations.map((c) => c.id)).not.toContain(id)
+    expect(b.saves.storageError).toMatch(/deleted in another tab/)
     const fresh = await db()
     expect(await fresh.listConversations()).toEqual([])
     expect(await fresh.listMessages(id)).toEqual([])
@@ -107,13 +100,13 @@ describe('several tabs', () => {
     const a = await openTab(db)
     behaviour = { texts: ['partial'], hang: true }
     await a.chat.send('long')
-    await a.chat.flush()
+    await a.streams.flush()
     // Web Locks are not in Node, so the new tab cannot see A's lock: it must still recover only
     // streams that no live tab holds. Here nothing holds a lock, so recovery applies.
     const b = await openTab(db)
     expect(b.chat.messages.at(-1)?.status).toBe('interrupted')
     a.chat.stop()
-    await a.chat.settled()
+    await a.streams.settled()
   })
 })
 
@@ -125,14 +118,14 @@ describe('retry', () => {
       new Response(sseBody(behaviour.texts, { finish: false }, init.signal), { headers: { 'content-type': 'text/event-stream' } }),
     )
     await a.chat.send('q')
-    await a.chat.settled()
+    await a.streams.settled()
     const answer = a.chat.messages[1]!
     expect(answer.status).toBe('interrupted')
     vi.stubGlobal('fetch', async (_url: string, init: RequestInit) =>
       new Response(sseBody(['whole answer'], {}, init.signal), { headers: { 'content-type': 'text/event-stream' } }),
     )
     expect(await a.chat.retry(answer.id)).toBe(true)
-    await a.chat.settled()
+    await a.streams.settled()
     expect(a.chat.messages).toHaveLength(2)
     expect(a.chat.messages[1]).toMatchObject({ status: 'done', content: 'whole answer' })
     expect(a.chat.messages[1]!.attempts).toEqual([
@@ -158,12 +151,12 @@ describe('storage failures', () => {
     }
     const a = await openTab(factory)
     await a.chat.send('saved')
-    await a.chat.settled()
+    await a.streams.settled()
     full = true
     await a.chat.send('not saved yet')
-    await a.chat.settled()
-    expect(a.chat.storageError).toMatch(/storage for Inkstream is full/)
-    expect(a.chat.hasUnsaved).toBe(true)
+    await a.streams.settled()
+    expect(a.saves.storageError).toMatch(/storage for Inkstream is full/)
+    expect(a.saves.hasUnsaved).toBe(true)
     expect(a.chat.messages.map((m) => m.content)).toEqual(['saved', 'ok', 'not saved yet', 'ok'])
     expect(a.chat.transcript().text).toContain('not saved yet')
 
@@ -171,8 +164,8 @@ describe('storage failures', () => {
     expect((await check.listMessages(a.chat.activeId!)).map((m) => m.content)).toEqual(['saved', 'ok'])
 
     full = false
-    await a.chat.retrySaves()
-    expect(a.chat.storageError).toBe('')
+    await a.saves.retrySaves()
+    expect(a.saves.storageError).toBe('')
     expect((await check.listMessages(a.chat.activeId!)).map((m) => m.content)).toEqual(['saved', 'ok', 'not saved yet', 'ok'])
     check.close()
   })
@@ -195,18 +188,18 @@ describe('storage failures', () => {
     const a = await openTab(factory)
     behaviour = { texts: ['the ', 'answer'] }
     await a.chat.send('huge paste')
-    await a.chat.settled()
-    expect(a.chat.conversations.map((c) => c.title)).toEqual(['huge paste'])
+    await a.streams.settled()
+    expect(a.list.conversations.map((c) => c.title)).toEqual(['huge paste'])
     expect(a.chat.messages.map((m) => [m.content, m.status])).toEqual([
       ['huge paste', 'done'],
       ['the answer', 'done'],
     ])
-    expect(a.chat.storageError).toMatch(/full/)
-    expect(a.chat.storageError).not.toMatch(/another tab/)
+    expect(a.saves.storageError).toMatch(/full/)
+    expect(a.saves.storageError).not.toMatch(/another tab/)
 
     full = false
-    await a.chat.retrySaves()
-    expect(a.chat.storageError).toBe('')
+    await a.saves.retrySaves()
+    expect(a.saves.storageError).toBe('')
     const check = await createRepository({ dbName })
     expect((await check.listMessages(a.chat.activeId!)).map((m) => [m.content, m.status])).toEqual([
       ['huge paste', 'done'],
@@ -217,9 +210,9 @@ describe('storage failures', () => {
 
   it('storage that cannot open leaves a working chat and a plain warning', async () => {
     const a = await openTab(() => Promise.reject(new Error('IndexedDB is not available in this window.')))
-    expect(a.chat.storageError).toMatch(/not available.*will not be saved/)
+    expect(a.saves.storageError).toMatch(/not available.*will not be saved/)
     expect(await a.chat.send('still works')).toBe(true)
-    await a.chat.settled()
+    await a.streams.settled()
     expect(a.chat.messages.map((m) => m.content)).toEqual(['still works', 'ok'])
   })
 })

@@ -6,11 +6,12 @@ import { ImportError, describeImport, importText } from '../core/importers'
 import type { ImportSource } from '../core/importers'
 import { PersistenceError } from '../core/persistence'
 import { TRANSCRIPT_FILE_NAME } from '../core/transcript'
-import { downloadText } from '../browser/download'
+import type { TextFile } from '../core/types'
 import { readStorageHealth, requestPersistentStorage, type StorageHealth } from '../browser/storage'
 import { openRepository } from './repository'
 import { useChatStore } from './chat'
 import { useSettingsStore } from './settings'
+import { useStreamsStore } from './streams'
 
 /** Which data action is running, so the UI can disable the buttons and say what it waits for. */
 export type DataTask = 'backup' | 'text' | 'import' | 'persist'
@@ -21,9 +22,13 @@ function describe(error: unknown): string {
   return String(error)
 }
 
-/** Backups, imports and storage health: reads and writes through the repository, downloads files. */
-export const useDataStore = defineStore('data', () => {
+/**
+ * Backups, imports and storage health. Exports return the file to save (a component starts the
+ * download); imports are checked whole, then written in one transaction.
+ */
+export const useBackupStore = defineStore('backup', () => {
   const chat = useChatStore()
+  const streams = useStreamsStore()
   const settingsStore = useSettingsStore()
 
   const busy = ref<DataTask | null>(null)
@@ -34,15 +39,23 @@ export const useDataStore = defineStore('data', () => {
   const lastBackupAt = ref<number | null>(null)
   const health = ref<StorageHealth | null>(null)
 
-  async function run(task: DataTask, work: () => Promise<string>, failure: (e: unknown) => string): Promise<void> {
-    if (busy.value) return
+  /** Runs one action at a time; its outcome becomes `notice` or `error`, and its file (if any) is returned. */
+  async function run(
+    task: DataTask,
+    work: () => Promise<{ notice: string; file?: TextFile }>,
+    failure: (e: unknown) => string,
+  ): Promise<TextFile | null> {
+    if (busy.value) return null
     busy.value = task
     notice.value = ''
     error.value = ''
     try {
-      notice.value = await work()
+      const outcome = await work()
+      notice.value = outcome.notice
+      return outcome.file ?? null
     } catch (e) {
       error.value = failure(e)
+      return null
     } finally {
       busy.value = null
     }
@@ -59,41 +72,45 @@ export const useDataStore = defineStore('data', () => {
     }
   }
 
-  /** Downloads every conversation with all metadata as one JSON file, and records when. */
-  function exportBackup(): Promise<void> {
+  /** Every conversation with all metadata as one JSON file (never the key); records when. */
+  function exportBackup(): Promise<TextFile | null> {
     return run(
       'backup',
       async () => {
-        // An answer still streaming is written at most a fraction of a second late; write it now.
-        await chat.flush()
+        // An answer still streaming, or a setting just changed, is written a moment late; write them now.
+        await Promise.all([streams.flush(), settingsStore.whenSaved()])
         const repository = await openRepository()
         const [items, settings] = await Promise.all([repository.exportConversations(), repository.getSettings()])
         const now = new Date()
         const fileName = backupFileName(now)
         const backup = buildBackup(items, { exportedAt: now, settings })
-        downloadText(fileName, serializeBackup(backup, settingsStore.settings.apiKey), 'application/json;charset=utf-8')
+        const text = serializeBackup(backup, settingsStore.settings.apiKey)
         await repository.putValue(LAST_BACKUP_KEY, now.getTime())
         lastBackupAt.value = now.getTime()
         const messages = items.reduce((n, item) => n + item.messages.length, 0)
-        return `Downloaded ${fileName}: ${items.length} conversation${items.length === 1 ? '' : 's'}, ${messages} message${messages === 1 ? '' : 's'}. Your API key is not in it.`
+        const file: TextFile = { fileName, text, mimeType: 'application/json;charset=utf-8' }
+        return { file, notice: `Downloaded ${fileName}: ${items.length} conversation${items.length === 1 ? '' : 's'}, ${messages} message${messages === 1 ? '' : 's'}. Your API key is not in it.` }
       },
       (e) => `The backup could not be made: ${describe(e)}`,
     )
   }
 
-  /** Downloads every conversation in the classic format, oldest first, as one conversation.txt. */
-  function exportAllText(): Promise<void> {
+  /** Every conversation in the classic format, oldest first, as one conversation.txt. */
+  function exportAllText(): Promise<TextFile | null> {
     return run(
       'text',
       async () => {
-        await chat.flush()
+        await streams.flush()
         const repository = await openRepository()
         const items = await repository.exportConversations()
         const withMessages = items.filter((item) => item.messages.length > 0)
-        if (withMessages.length === 0) return 'There is no conversation with messages to export yet.'
+        if (withMessages.length === 0) return { notice: 'There is no conversation with messages to export yet.' }
         const includeReasoning = settingsStore.settings.exportReasoning
-        downloadText(TRANSCRIPT_FILE_NAME, formatAllTranscripts(withMessages, { includeReasoning }))
-        return `Downloaded ${TRANSCRIPT_FILE_NAME} with ${withMessages.length} conversation${withMessages.length === 1 ? '' : 's'}, oldest first.`
+        const file: TextFile = { fileName: TRANSCRIPT_FILE_NAME, text: formatAllTranscripts(withMessages, { includeReasoning }) }
+        return {
+          file,
+          notice: `Downloaded ${TRANSCRIPT_FILE_NAME} with ${withMessages.length} conversation${withMessages.length === 1 ? '' : 's'}, oldest first.`,
+        }
       },
       (e) => `conversation.txt could not be made: ${describe(e)}`,
     )
@@ -103,8 +120,8 @@ export const useDataStore = defineStore('data', () => {
    * Imports a file (`only` restricts the accepted kind). The whole file is checked first and then
    * written in one transaction, so a bad file imports nothing.
    */
-  function importFile(file: File, only?: ImportSource): Promise<void> {
-    return run(
+  async function importFile(file: File, only?: ImportSource): Promise<void> {
+    await run(
       'import',
       async () => {
         const result = importText(await file.text(), { only })
@@ -114,7 +131,7 @@ export const useDataStore = defineStore('data', () => {
         await chat.refreshEverywhere()
         const single = result.conversations.length === 1 ? result.conversations[0] : undefined
         if (single) await chat.select(single.conversation.id)
-        return describeImport(result, written)
+        return { notice: describeImport(result, written) }
       },
       (e) => {
         const text = describe(e)
@@ -134,17 +151,17 @@ export const useDataStore = defineStore('data', () => {
   }
 
   /** Asks the browser to keep this site's data even under storage pressure. */
-  function requestPersist(): Promise<void> {
-    return run(
+  async function requestPersist(): Promise<void> {
+    await run(
       'persist',
       async () => {
         const granted = await requestPersistentStorage()
         health.value = await readStorageHealth()
-        if (granted === true) return 'The browser will keep this site’s data until you delete it yourself.'
+        if (granted === true) return { notice: 'The browser will keep this site’s data until you delete it yourself.' }
         if (granted === false) {
-          return 'The browser declined to make storage persistent (Chromium decides by how much you use the site, or after installing it as an app). Download backups regularly.'
+          return { notice: 'The browser declined to make storage persistent (Chromium decides by how much you use the site, or after installing it as an app). Download backups regularly.' }
         }
-        return 'This browser cannot make storage persistent. Download backups regularly.'
+        return { notice: 'This browser cannot make storage persistent. Download backups regularly.' }
       },
       (e) => `Could not ask for persistent storage: ${describe(e)}`,
     )

@@ -1,4 +1,4 @@
-import { DB_VERSION } from './persistence'
+import { DB_VERSION } from '../persistence'
 
 /** Something another tab wrote; receivers re-read the record rather than trusting a copy. */
 export type Change =

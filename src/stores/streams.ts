@@ -1,0 +1,140 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { ChatMessage, Conversation, Settings } from '../core/types'
+import { streamChat, type ChatTurn } from '../core/provider'
+import { toPlainData } from '../core/persistence'
+import { applyStreamEvent, closeAnswer, failAnswer } from '../core/answer'
+import { requestPersistentStorage } from '../browser/storage'
+import { useConversationsStore } from './conversations'
+import { useSavesStore } from './saves'
+import { useTabsStore } from './tabs'
+
+/** A growing answer is written at most this long after it changed (the issue asks for ≤ 500 ms). */
+const SAVE_INTERVAL_MS = 300
+
+interface LiveStream {
+  controller: AbortController
+  conversation: Conversation
+  message: ChatMessage
+  saveTimer: ReturnType<typeof setTimeout> | undefined
+}
+
+/**
+ * Answers streaming in this tab, one per conversation at most: runs the request, folds its events
+ * into the answer, saves it while it grows and when it ends, and holds the cross-tab lock meanwhile.
+ */
+export const useStreamsStore = defineStore('streams', () => {
+  const saves = useSavesStore()
+  const tabs = useTabsStore()
+  const list = useConversationsStore()
+
+  /** Conversations with a reply streaming in this tab. */
+  const streamingIds = ref<string[]>([])
+
+  const streams = new Map<string, LiveStream>()
+  /** Every stream until its final save is written, for `settled()`. */
+  const running = new Set<Promise<void>>()
+  let askedForPersistence = false
+
+  /** The answer streaming in a conversation, as it stands right now. */
+  function liveAnswer(conversationId: string): ChatMessage | undefined {
+    return streams.get(conversationId)?.message
+  }
+
+  function liveConversation(conversationId: string): Conversation | undefined {
+    return streams.get(conversationId)?.conversation
+  }
+
+  /** Saves an answer; its conversation is written too if its own first save never made it to disk. */
+  async function saveAnswer(message: ChatMessage, conversation: Conversation): Promise<void> {
+    if (list.isDeleted(message.conversationId)) return
+    let kept = true
+    // Copies are taken when the write runs, so a retried write stores the latest text.
+    const ok = await saves.write('answer', `message:${message.id}`, async (r) => {
+      kept = await r.saveMessage(toPlainData(message), toPlainData(conversation))
+    })
+    if (!ok) return
+    if (kept) tabs.publish({ type: 'message', conversationId: message.conversationId, id: message.id })
+    else void list.forget(message.conversationId)
+  }
+
+  /**
+   * Streams `answer` once `saved` (its question's write) settles. Registered at once, so a second
+   * Enter cannot start a second request for the same conversation.
+   */
+  function start(conversation: Conversation, answer: ChatMessage, turns: ChatTurn[], settings: Settings, saved: Promise<void>): void {
+    const controller = new AbortController()
+    const live: LiveStream = { controller, conversation, message: answer, saveTimer: undefined }
+    const scheduleSave = () => {
+      live.saveTimer ??= setTimeout(() => {
+        live.saveTimer = undefined
+        void saveAnswer(answer, conversation)
+      }, SAVE_INTERVAL_MS)
+    }
+    streams.set(conversation.id, live)
+    streamingIds.value.push(conversation.id)
+
+    const done = (async () => {
+      try {
+        await saved
+        tabs.publish({ type: 'stream', conversationId: conversation.id, active: true })
+        const events = streamChat(settings, turns, {
+          signal: controller.signal,
+          idleTimeoutMs: settings.idleTimeoutSeconds * 1000,
+        })
+        for await (const event of events) {
+          if (applyStreamEvent(answer, event)) scheduleSave()
+        }
+      } catch (error) {
+        failAnswer(answer, error)
+      } finally {
+        closeAnswer(answer, Date.now())
+        clearTimeout(live.saveTimer)
+        // The composer is free again at once; the final save below still finishes before the lock
+        // (and so other tabs' read-only state) is released.
+        streams.delete(conversation.id)
+        streamingIds.value = streamingIds.value.filter((id) => id !== conversation.id)
+        conversation.updatedAt = answer.updatedAt
+        list.resort()
+        await saveAnswer(answer, conversation)
+        await list.touch(conversation, { updatedAt: answer.updatedAt })
+        tabs.publish({ type: 'stream', conversationId: conversation.id, active: false })
+        if (answer.status === 'done') void askForPersistence()
+      }
+    })()
+    // Other tabs treat the conversation as read-only for exactly as long as this tab holds the lock.
+    tabs.holdWhileStreaming(conversation.id, done)
+    running.add(done)
+    void done.finally(() => running.delete(done))
+  }
+
+  /** Real history now exists: ask the browser not to evict it (once per tab). */
+  async function askForPersistence(): Promise<void> {
+    if (askedForPersistence || !saves.repo()) return
+    askedForPersistence = true
+    await requestPersistentStorage()
+  }
+
+  /** Stops a conversation's reply; what arrived stays, marked stopped. */
+  function stop(conversationId: string): void {
+    streams.get(conversationId)?.controller.abort()
+  }
+
+  /** Writes every growing answer now: called when the page is hidden, the last reliable moment. */
+  async function flush(): Promise<void> {
+    await Promise.all(
+      [...streams.values()].map((live) => {
+        clearTimeout(live.saveTimer)
+        live.saveTimer = undefined
+        return saveAnswer(live.message, live.conversation)
+      }),
+    )
+  }
+
+  /** Resolves when no reply is streaming (tests, and callers that need the final state). */
+  async function settled(): Promise<void> {
+    while (running.size > 0) await Promise.all(running)
+  }
+
+  return { streamingIds, liveAnswer, liveConversation, saveAnswer, start, stop, flush, settled }
+})
