@@ -20,6 +20,7 @@ import {
   send,
   userMessages,
   waitForChatRequests,
+  watchOf,
   watchPage,
   type ChatBody,
 } from './helpers'
@@ -99,6 +100,25 @@ async function renderedFrames(page: Page): Promise<void> {
   await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))))
 }
 
+/** The draft as the app stored it in IndexedDB (kv 'draft'). */
+async function storedDraft(page: Page): Promise<unknown> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('inkstream')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const get = open.result.transaction('kv').objectStore('kv').get('draft')
+          get.onsuccess = () => {
+            resolve(get.result)
+            open.result.close()
+          }
+          get.onerror = () => reject(get.error)
+        }
+      }),
+  )
+}
+
 test('Enter sends, Shift+Enter adds a line, empty input and IME Enter do not send', async ({ page }) => {
   await configure(page)
   const input = page.getByTestId('composer-input')
@@ -131,6 +151,14 @@ test('Enter sends, Shift+Enter adds a line, empty input and IME Enter do not sen
   // (or by the empty Enter and click) would show as a second request or a different text.
   await input.press('End')
   await input.pressSequentially(' 好')
+  // The app saves the draft once typing has paused (400 ms): seeing this text stored means the app
+  // kept it that long without a send clearing the composer. Up to the real Enter, still nothing
+  // is shown and no request was issued by the page.
+  await expect
+    .poll(() => storedDraft(page), { message: 'the draft typed after the IME Enter is saved, not cleared by a send' })
+    .toBe('First line is the title\nsecond line 第二行 好')
+  await expect(messages(page)).toHaveCount(0)
+  expect(watchOf(page).requests.filter((r) => r.method === 'POST'), 'requests sent before the real Enter').toEqual([])
   await input.press('Enter')
   await expect(userMessages(page)).toHaveCount(1)
   expect(await contentOf(lastQuestion(page))).toBe('First line is the title\nsecond line 第二行 好')
