@@ -52,7 +52,8 @@ export default defineConfig({
   build: { target: 'es2022', sourcemap: false },
   test: {
     environment: 'node',
-    include: ['tests/unit/**/*.test.ts'],
+    // Component tests choose their DOM per file (`// @vitest-environment happy-dom`); the rest run in Node.
+    include: ['tests/unit/**/*.test.ts', 'tests/component/**/*.test.ts'],
     // A fixed zone makes transcript timestamps deterministic.
     env: { TZ: 'Asia/Shanghai' },
   },

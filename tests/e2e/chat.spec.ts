@@ -1,7 +1,10 @@
-import { test, expect } from '@playwright/test'
+import { test, expect, type Page } from '@playwright/test'
 import {
   answerGrowth,
   answers,
+  canaryKey,
+  chatRequests,
+  closeSettings,
   configure,
   contentOf,
   expectCleanPage,
@@ -11,11 +14,13 @@ import {
   lastQuestion,
   messages,
   mockLog,
+  openSettings,
   partText,
   recordAnswerGrowth,
   send,
   userMessages,
   waitForChatRequests,
+  watchOf,
   watchPage,
   type ChatBody,
 } from './helpers'
@@ -26,6 +31,11 @@ test.beforeEach(async ({ page }) => {
 test.afterEach(async ({ page }) => {
   await expectCleanPage(page)
 })
+
+/** The conversation turns a request carried (the system prompt, if any, left out). */
+function turns(body: unknown): Array<{ role: string; content: unknown }> {
+  return (body as ChatBody).messages.filter((m) => m.role !== 'system').map(({ role, content }) => ({ role, content }))
+}
 
 test('without an API key nothing is sent, the draft stays and composer-error explains', async ({ page }) => {
   await configure(page, { apiKey: '' })
@@ -38,9 +48,23 @@ test('without an API key nothing is sent, the draft stays and composer-error exp
   await page.getByTestId('composer-send').click()
   await expect(input).toHaveValue('Hello, are you there?')
   await expect(messages(page)).toHaveCount(0)
-  // Give a wrongly sent request time to arrive before asserting that none did.
-  await page.waitForTimeout(300)
   expect(await mockLog()).toEqual([])
+
+  // Instead of waiting a while for a wrongly sent request, send a right one: with a key, the kept
+  // draft goes out. A request from the refused attempts would have left before it, so once this
+  // one has finished, the mock's log holds it alone.
+  await openSettings(page)
+  await page.getByTestId('settings-api-key').fill(canaryKey())
+  await closeSettings(page)
+  await page.getByTestId('composer-send').click()
+  await expect(userMessages(page)).toHaveCount(1)
+  await expectStatus(lastAnswer(page), 'done')
+  await expect.poll(async () => (await chatRequests())[0]?.finished, { message: 'the mock finished the one request' }).toBe(true)
+  const log = await mockLog()
+  expect(log.filter((e) => e.method !== 'OPTIONS').map((e) => `${e.method} ${e.path}`)).toEqual(['POST /v1/chat/completions'])
+  expect(log.filter((e) => e.method === 'OPTIONS').length, 'at most the one preflight of that request').toBeLessThanOrEqual(1)
+  expect(turns(log.find((e) => e.method === 'POST')?.body)).toEqual([{ role: 'user', content: 'Hello, are you there?' }])
+  await expect(messages(page)).toHaveCount(2)
 })
 
 test('a question streams an answer progressively and ends with exactly the text the mock sent', async ({ page }) => {
@@ -68,6 +92,33 @@ test('a question streams an answer progressively and ends with exactly the text 
   expect(await partText(answer, 'message-error')).toBe('')
 })
 
+/**
+ * Resolves once the page has rendered two frames: whatever a key press or click made the app do
+ * (a send shows the question at once) is on screen by then, so a count of 0 means nothing happened.
+ */
+async function renderedFrames(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))))
+}
+
+/** The draft as the app stored it in IndexedDB (kv 'draft'). */
+async function storedDraft(page: Page): Promise<unknown> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('inkstream')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const get = open.result.transaction('kv').objectStore('kv').get('draft')
+          get.onsuccess = () => {
+            resolve(get.result)
+            open.result.close()
+          }
+          get.onerror = () => reject(get.error)
+        }
+      }),
+  )
+}
+
 test('Enter sends, Shift+Enter adds a line, empty input and IME Enter do not send', async ({ page }) => {
   await configure(page)
   const input = page.getByTestId('composer-input')
@@ -76,7 +127,7 @@ test('Enter sends, Shift+Enter adds a line, empty input and IME Enter do not sen
   await input.press('Enter')
   // Send may be (aria-)disabled while the input is empty; a click must still do nothing.
   await page.getByTestId('composer-send').click({ force: true })
-  await page.waitForTimeout(200)
+  await renderedFrames(page)
   await expect(messages(page)).toHaveCount(0)
 
   await input.fill('First line is the title')
@@ -92,13 +143,25 @@ test('Enter sends, Shift+Enter adds a line, empty input and IME Enter do not sen
     el.dispatchEvent(new KeyboardEvent('keyup', { key: 'Enter', code: 'Enter', isComposing: true, bubbles: true }))
     el.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '第二行' }))
   })
-  await page.waitForTimeout(200)
+  await renderedFrames(page)
   await expect(messages(page)).toHaveCount(0)
   await expect(input).toHaveValue('First line is the title\nsecond line 第二行')
 
+  // And the real send below is the barrier: it adds a word, so a question sent by the IME Enter
+  // (or by the empty Enter and click) would show as a second request or a different text.
+  await input.press('End')
+  await input.pressSequentially(' 好')
+  // The app saves the draft once typing has paused (400 ms): seeing this text stored means the app
+  // kept it that long without a send clearing the composer. Up to the real Enter, still nothing
+  // is shown and no request was issued by the page.
+  await expect
+    .poll(() => storedDraft(page), { message: 'the draft typed after the IME Enter is saved, not cleared by a send' })
+    .toBe('First line is the title\nsecond line 第二行 好')
+  await expect(messages(page)).toHaveCount(0)
+  expect(watchOf(page).requests.filter((r) => r.method === 'POST'), 'requests sent before the real Enter').toEqual([])
   await input.press('Enter')
   await expect(userMessages(page)).toHaveCount(1)
-  expect(await contentOf(lastQuestion(page))).toBe('First line is the title\nsecond line 第二行')
+  expect(await contentOf(lastQuestion(page))).toBe('First line is the title\nsecond line 第二行 好')
   await expect(input).toHaveValue('')
   await expectStatus(lastAnswer(page), 'done')
 
@@ -107,7 +170,10 @@ test('Enter sends, Shift+Enter adds a line, empty input and IME Enter do not sen
   await expect(active).toHaveCount(1)
   await expect(active).toContainText('First line is the title')
   await expect(active).not.toContainText('second line')
-  expect((await waitForChatRequests(1)).length).toBe(1)
+  await expect.poll(async () => (await chatRequests())[0]?.finished, { message: 'the mock finished the request' }).toBe(true)
+  const requests = await chatRequests()
+  expect(requests).toHaveLength(1)
+  expect(turns(requests[0]?.body)).toEqual([{ role: 'user', content: 'First line is the title\nsecond line 第二行 好' }])
 })
 
 test('request body: stream, defaults, system prompt first and the full history', async ({ page }) => {

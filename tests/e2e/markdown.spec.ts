@@ -1,5 +1,5 @@
-import { test, expect } from '@playwright/test'
-import { APP_ORIGIN, configure, contentOf, expectCleanPage, expectStatus, MOCK_HOST, mockLog, reloadAndWait, send, settleSaves, watchPage } from './helpers'
+import { test, expect, type Locator, type Page } from '@playwright/test'
+import { APP_ORIGIN, configure, contentOf, expectCleanPage, expectStatus, MOCK_HOST, mockLog, reloadAndWait, send, settleSaves, watchOf, watchPage } from './helpers'
 
 test.beforeEach(async ({ page }) => {
   await watchPage(page)
@@ -50,6 +50,40 @@ test('the copy button puts exactly the code on the clipboard', async ({ page, co
   expect(copied).toBe('def fib(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n')
 })
 
+/**
+ * Hover-like event listeners the app's scripts added to `target`, its ancestors, the document or
+ * the window (Playwright's own injected scripts listen too; they are told apart by script URL).
+ */
+async function hoverListeners(page: Page, target: Locator): Promise<string[]> {
+  await target.evaluate((el) => {
+    const chain: Array<Node | Window> = []
+    for (let node: Node | null = el; node; node = node.parentNode) chain.push(node)
+    chain.push(window)
+    ;(window as unknown as { __hoverChain: unknown[] }).__hoverChain = chain
+  })
+  const cdp = await page.context().newCDPSession(page)
+  const scriptUrls = new Map<string, string>()
+  cdp.on('Debugger.scriptParsed', (script) => scriptUrls.set(script.scriptId, script.url))
+  try {
+    // Enabling the debugger reports every script already parsed.
+    await cdp.send('Debugger.enable')
+    const found: string[] = []
+    const { result: length } = await cdp.send('Runtime.evaluate', { expression: 'window.__hoverChain.length', returnByValue: true })
+    for (let i = 0; i < (length.value as number); i++) {
+      const { result } = await cdp.send('Runtime.evaluate', { expression: `window.__hoverChain[${i}]` })
+      const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId! })
+      for (const { type, scriptId } of listeners) {
+        const url = scriptUrls.get(scriptId) ?? ''
+        if (/^(mouse|pointer)(over|enter|move)$/.test(type) && url.startsWith(APP_ORIGIN)) found.push(`${result.description ?? i}: ${type} (${url})`)
+      }
+    }
+    return found
+  } finally {
+    await page.evaluate(() => delete (window as unknown as { __hoverChain?: unknown }).__hoverChain)
+    await cdp.detach()
+  }
+}
+
 test('a remote image is not requested until its placeholder is clicked', async ({ page }) => {
   await configure(page)
   const answer = await send(page, 'Draw a chart mock:markdown')
@@ -59,17 +93,24 @@ test('a remote image is not requested until its placeholder is clicked', async (
   await expect(placeholder).toHaveAttribute('aria-label', new RegExp(`chart.*${MOCK_HOST.replace(/\./g, '\\.')}`))
   await expect(answer.locator('img')).toHaveCount(0)
 
-  // Nothing is fetched on render, hover or idle.
+  // Nothing is fetched on render, hover or idle. Instead of watching for a while: nothing on the
+  // placeholder's path to the window listens for hover at all, so no hover (however long) can
+  // start a fetch; and after the hover the page went idle (an idle callback ran) without one.
+  expect(await hoverListeners(page, placeholder), 'hover listeners from the placeholder up to the window').toEqual([])
   await placeholder.hover()
-  await page.waitForTimeout(800)
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestIdleCallback(() => resolve()))))
   expect(await sinkRequests()).toEqual([])
+  expect(watchOf(page).requests.filter((r) => r.url.includes('/__sink/')), 'requests the page issued for the image').toEqual([])
 
+  // The click is the barrier: a fetch started on render, hover or idle left before this one, so
+  // once the image is shown the mock would have logged it too.
   await placeholder.click()
   const image = answer.locator('img.md-image-loaded')
   await expect(image).toHaveAttribute('src', /^blob:/)
   await expect(image).toHaveAttribute('alt', 'chart')
   const requests = await sinkRequests()
   expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /__sink/img.png'])
+  expect(watchOf(page).requests.filter((r) => r.url.includes('/__sink/')).map((r) => r.method)).toEqual(['GET'])
   expect(requests[0]?.headers.cookie).toBeUndefined()
   expect(requests[0]?.headers.referer).toBeUndefined()
 })
@@ -85,12 +126,22 @@ test('raw HTML and script links in an answer are shown as text and never run', a
   await expect(page.locator('.message-list').locator('script, img, iframe, object, embed, svg:not(.md-copy svg)')).toHaveCount(0)
   await expect(content.locator('a')).toHaveCount(0)
 
-  // The stored answer renders the same way after a reload.
+  // The stored answer renders the same way after a reload. Instead of waiting a while for an
+  // injected handler to run, wait until the answer is rendered Markdown (not the plain text a
+  // message shows before that), then check that nothing in it could run: no script, no element
+  // that loads, no link, no inline handler attribute. afterEach then checks __pwn was never called.
   await settleSaves(page)
   await reloadAndWait(page, 2)
-  await expect(page.getByTestId('message-content').last()).toContainText('<script>window.__pwn("script")</script>')
+  const reloaded = page.getByTestId('message-content').last()
+  await expect(reloaded).not.toHaveClass(/md-plain/)
+  await expect(reloaded.locator('p').first()).toBeAttached()
+  await expect(reloaded).toContainText('<script>window.__pwn("script")</script>')
   await expect(page.locator('.message-list').locator('script, img, iframe, object, embed')).toHaveCount(0)
-  await page.waitForTimeout(300)
+  await expect(reloaded.locator('a')).toHaveCount(0)
+  const handlers = await page.locator('.message-list').evaluate((list) =>
+    [...list.querySelectorAll('*')].flatMap((el) => [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName} ${a.name}`)),
+  )
+  expect(handlers, 'inline event handler attributes in the message list').toEqual([])
 })
 
 test('an answer streams as Markdown: earlier blocks stay in place while the tail grows', async ({ page }) => {

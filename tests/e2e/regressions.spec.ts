@@ -45,9 +45,18 @@ test('a first question too big for a full storage stays on screen with its answe
 test('a follow-up sent from a tab that has not heard of a rename yet does not undo the rename', async ({ context, page: a }) => {
   await a.addInitScript(() => {
     const Original = BroadcastChannel
+    // Counts the messages held back, so the test can wait until A has heard them all.
+    const w = window as unknown as { __feedHeld: number }
+    w.__feedHeld = 0
     window.BroadcastChannel = class extends Original {
       set onmessage(fn: ((event: MessageEvent) => void) | null) {
-        super.onmessage = (event: MessageEvent) => setTimeout(() => fn?.(event), 3000)
+        super.onmessage = (event: MessageEvent) => {
+          w.__feedHeld++
+          setTimeout(() => {
+            w.__feedHeld--
+            fn?.(event)
+          }, 3000)
+        }
       }
       get onmessage(): ((event: MessageEvent) => void) | null {
         return super.onmessage
@@ -65,7 +74,10 @@ test('a follow-up sent from a tab that has not heard of a rename yet does not un
   await b.getByTestId('conversation-rename-input').press('Enter')
   await expect(b.getByTestId('conversation-item').filter({ hasText: 'Renamed in B' })).toBeVisible()
   await expectStatus(await send(a, 'Follow-up from A'), 'done')
-  await a.waitForTimeout(3500) // A's delayed feed has caught up
+  // A's delayed feed has caught up: every held-back message was delivered, and A shows the rename
+  // it finally heard of (so the follow-up's write did not undo it, in storage or on A's screen).
+  await expect.poll(() => a.evaluate(() => (window as unknown as { __feedHeld: number }).__feedHeld), { timeout: 10_000 }).toBe(0)
+  await expect(a.getByTestId('conversation-item')).toHaveText(['Renamed in B'])
   for (const tab of [a, b]) {
     await tab.reload()
     await expect(tab.getByTestId('conversation-item')).toHaveText(['Renamed in B'])

@@ -44,11 +44,46 @@ async function expectStoppedAndAborted(page: Page, answer: Locator): Promise<voi
   const sent = request?.sent.content ?? ''
   expect(visibleText(sent).startsWith(visibleText(kept)), 'the kept text is a prefix of what the mock sent').toBe(true)
 
-  // Nothing more arrives after the stop.
-  await page.waitForTimeout(400)
+  // Nothing more arrives after the stop. Rather than watch for a while, wait for the stream to
+  // have ended in the app: its final save is on disk (written after the read loop is left) and
+  // its Web Lock is released (the last thing a stream does). Text arriving later is impossible.
+  // (The stored text is the raw Markdown, compared with the rendered text as visible words.)
+  await expect
+    .poll(
+      async () => {
+        const { stored, streamLocks } = await streamState(page)
+        return { stored: stored.map((m) => ({ status: m.status, text: visibleText(String(m.content)) })), streamLocks }
+      },
+      { message: 'the stopped answer is saved and its stream lock released' },
+    )
+    .toEqual({ stored: [{ status: 'stopped', text: visibleText(kept) }], streamLocks: [] })
   expect(await contentOf(answer)).toBe(kept)
   await expectStatus(answer, 'stopped')
   expect((await waitForChatRequests(1)).length).toBe(1)
+}
+
+/** The answers as stored in IndexedDB, and the stream locks held by any tab. */
+async function streamState(page: Page): Promise<{ stored: Array<{ status: unknown; content: unknown }>; streamLocks: string[] }> {
+  return page.evaluate(async () => {
+    const records = await new Promise<Array<Record<string, unknown>>>((resolve, reject) => {
+      const open = indexedDB.open('inkstream')
+      open.onerror = () => reject(open.error)
+      open.onsuccess = () => {
+        const all = open.result.transaction('messages').objectStore('messages').getAll()
+        all.onsuccess = () => {
+          resolve(all.result as Array<Record<string, unknown>>)
+          open.result.close()
+        }
+        all.onerror = () => reject(all.error)
+      }
+    })
+    const { held = [] } = await navigator.locks.query()
+    return {
+      stored: records.filter((m) => m.role === 'assistant').map((m) => ({ status: m.status, content: m.content })),
+      // Every Inkstream lock, not one name: the app holds locks only while it streams.
+      streamLocks: held.flatMap((lock) => (lock.name?.startsWith('inkstream:') ? [lock.name] : [])),
+    }
+  })
 }
 
 test('Stop keeps the partial answer, marks it stopped and closes the connection', async ({ page }) => {

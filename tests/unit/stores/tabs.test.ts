@@ -41,6 +41,56 @@ async function openTab(factory: () => Promise<Repository>) {
   return stores
 }
 
+/**
+ * The Web Locks API as every tab of one browser shares it: exclusive and shared modes, granted in
+ * request order, released when the callback's promise settles, and `query()` of what is held.
+ */
+function sharedLocks(): Pick<LockManager, 'request' | 'query'> {
+  type Waiter = { name: string; mode: LockMode; run: () => void }
+  const held: Array<{ name: string; mode: LockMode }> = []
+  const waiting: Waiter[] = []
+  const grantable = (name: string, mode: LockMode) =>
+    held.every((lock) => lock.name !== name || (mode === 'shared' && lock.mode === 'shared'))
+  function grant(): void {
+    for (let i = 0; i < waiting.length; ) {
+      const waiter = waiting[i]!
+      const blockedByEarlier = waiting.slice(0, i).some((w) => w.name === waiter.name)
+      if (blockedByEarlier || !grantable(waiter.name, waiter.mode)) {
+        i++
+        continue
+      }
+      waiting.splice(i, 1)
+      waiter.run()
+    }
+  }
+  function request(name: string, ...args: unknown[]): Promise<unknown> {
+    const callback = args.at(-1) as (lock: Lock) => unknown
+    const mode = ((args.length > 1 ? (args[0] as LockOptions).mode : undefined) ?? 'exclusive') as LockMode
+    return new Promise((resolve, reject) => {
+      waiting.push({
+        name,
+        mode,
+        run() {
+          const lock = { name, mode }
+          held.push(lock)
+          Promise.resolve()
+            .then(() => callback(lock as Lock))
+            .then(resolve, reject)
+            .finally(() => {
+              held.splice(held.indexOf(lock), 1)
+              grant()
+            })
+        },
+      })
+      grant()
+    })
+  }
+  return {
+    request: request as LockManager['request'],
+    query: async () => ({ held: held.map((lock) => ({ ...lock, clientId: 'tab' })), pending: waiting.map(({ name, mode }) => ({ name, mode, clientId: 'tab' })) }),
+  }
+}
+
 function database(): () => Promise<Repository> {
   const dbName = `tabs-${Math.random().toString(36).slice(2)}`
   return () => createRepository({ dbName })
@@ -96,13 +146,34 @@ describe('several tabs', () => {
   })
 
   it('a message another tab is streaming is not marked interrupted by a tab that opens meanwhile', async () => {
+    vi.stubGlobal('navigator', { locks: sharedLocks() })
+    const db = database()
+    const a = await openTab(db)
+    behaviour = { texts: ['partial'], hang: true }
+    await a.chat.send('long')
+    await vi.waitFor(() => expect(a.chat.messages.at(-1)?.content).toBe('partial'))
+    await a.streams.flush()
+    // B opens while A holds the conversation's stream lock: the answer is alive, not interrupted.
+    const b = await openTab(db)
+    expect(b.chat.messages.at(-1)).toMatchObject({ status: 'streaming', content: 'partial' })
+    const stored = await db()
+    expect((await stored.listMessages(a.chat.activeId!)).at(-1)?.status).toBe('streaming')
+    stored.close()
+    // Once A's stream ends (and its lock is released), B shows A's final state.
+    a.chat.stop()
+    await a.streams.settled()
+    await vi.waitFor(() => expect(b.chat.messages.at(-1)).toMatchObject({ status: 'stopped', content: 'partial' }))
+  })
+
+  it('without Web Locks, a tab that opens marks a streaming message no lock protects as interrupted', async () => {
+    // Node has no navigator.locks, like a browser without the API: nothing tells the new tab that
+    // the stream is alive, so it recovers it as it would a stream whose tab died.
+    expect((globalThis.navigator as Navigator | undefined)?.locks).toBeUndefined()
     const db = database()
     const a = await openTab(db)
     behaviour = { texts: ['partial'], hang: true }
     await a.chat.send('long')
     await a.streams.flush()
-    // Web Locks are not in Node, so the new tab cannot see A's lock: it must still recover only
-    // streams that no live tab holds. Here nothing holds a lock, so recovery applies.
     const b = await openTab(db)
     expect(b.chat.messages.at(-1)?.status).toBe('interrupted')
     a.chat.stop()

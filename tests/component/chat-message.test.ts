@@ -1,0 +1,240 @@
+// @vitest-environment happy-dom
+// ChatMessage: the data-testid contract the e2e suite and users rely on (each part holds exactly its
+// text, labels sit outside), the Retry action, notices, earlier attempts and copying code.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import ChatMessage from '../../src/components/chat/ChatMessage.vue'
+import type { ChatMessage as Message } from '../../src/core/types'
+import { manualFrames } from './browser'
+
+let frames: ReturnType<typeof manualFrames>
+const mounted: VueWrapper[] = []
+
+beforeEach(() => {
+  frames = manualFrames()
+})
+afterEach(() => {
+  for (const wrapper of mounted.splice(0)) wrapper.unmount()
+  vi.unstubAllGlobals()
+  vi.useRealTimers()
+})
+
+function message(fields: Partial<Message> = {}): Message {
+  return {
+    id: 'm1',
+    conversationId: 'c1',
+    seq: 1,
+    role: 'assistant',
+    content: '',
+    reasoning: '',
+    status: 'done',
+    createdAt: 0,
+    updatedAt: 0,
+    model: 'mock-model',
+    ...fields,
+  }
+}
+
+function show(msg: Message, props: { canRetry?: boolean; eager?: boolean } = {}) {
+  const wrapper = mount(ChatMessage, { props: { message: msg, ...props }, attachTo: document.body })
+  mounted.push(wrapper)
+  return wrapper
+}
+
+const part = (wrapper: VueWrapper, testid: string) => wrapper.find(`[data-testid="${testid}"]`)
+
+describe('ChatMessage parts', () => {
+  it('a question: role and status attributes, its text exactly as typed (no Markdown), the label outside', () => {
+    const typed = '  **not bold** <b>nor this</b>\nsecond line  '
+    const wrapper = show(message({ role: 'user', content: typed, model: undefined }))
+    const article = wrapper.get('[data-testid="message"]')
+    expect(article.attributes('data-role')).toBe('user')
+    expect(article.attributes('data-status')).toBe('done')
+    expect(part(wrapper, 'message-content').element.textContent).toBe(typed)
+    expect(part(wrapper, 'message-content').findAll('b, strong')).toHaveLength(0)
+    expect(wrapper.get('.message-meta').text()).toBe('You')
+    expect(part(wrapper, 'message-reasoning').exists()).toBe(false)
+    expect(part(wrapper, 'message-error').exists()).toBe(false)
+    expect(part(wrapper, 'message-retry').exists()).toBe(false)
+  })
+
+  it('an answer: content, reasoning and error each hold exactly their text; labels and notices are outside them', () => {
+    const wrapper = show(
+      message({
+        status: 'interrupted',
+        content: 'The answer so far',
+        reasoning: 'Let me think',
+        error: { kind: 'network', message: 'The connection was lost after 3 s.' },
+      }),
+    )
+    expect(wrapper.get('[data-testid="message"]').attributes('data-role')).toBe('assistant')
+    expect(wrapper.get('[data-testid="message"]').attributes('data-status')).toBe('interrupted')
+    expect(part(wrapper, 'message-content').element.textContent).toBe('The answer so far')
+    expect(part(wrapper, 'message-reasoning').element.textContent).toBe('Let me think')
+    expect(part(wrapper, 'message-error').element.textContent).toBe('The connection was lost after 3 s.')
+    expect(part(wrapper, 'message-error').attributes('role')).toBe('alert')
+    expect(wrapper.get('.message-meta').text()).toBe('mock-model')
+    expect(wrapper.get('summary').text()).toBe('Reasoning')
+  })
+
+  it('the data-status attribute follows the message', async () => {
+    const wrapper = show(message({ status: 'streaming', content: 'par' }))
+    expect(wrapper.get('[data-testid="message"]').attributes('data-status')).toBe('streaming')
+    await wrapper.setProps({ message: message({ status: 'error', content: 'par', error: { kind: 'http', status: 500, message: 'Server error 500' } }) })
+    expect(wrapper.get('[data-testid="message"]').attributes('data-status')).toBe('error')
+    expect(part(wrapper, 'message-error').element.textContent).toBe('Server error 500')
+  })
+
+  it('reasoning is open while the model thinks, folds away when the answer starts, and stays in the DOM folded', async () => {
+    const wrapper = show(message({ status: 'streaming', reasoning: 'Step one' }))
+    const details = () => wrapper.get('details.message-reasoning-block').element as HTMLDetailsElement
+    expect(details().open).toBe(true)
+    expect(wrapper.get('summary').text()).toBe('Thinking…')
+
+    await wrapper.setProps({ message: message({ status: 'streaming', reasoning: 'Step one, two', content: 'Ans' }) })
+    frames.flush()
+    expect(details().open).toBe(false)
+    expect(wrapper.get('summary').text()).toBe('Reasoning')
+    expect(part(wrapper, 'message-reasoning').element.textContent).toBe('Step one, two')
+    expect(part(wrapper, 'message-content').element.textContent).toBe('Ans')
+  })
+
+  it('a finished answer with reasoning starts folded, the reasoning text still there to read', () => {
+    const wrapper = show(message({ content: 'Answer', reasoning: 'Hidden **thoughts**' }), { eager: true })
+    const details = wrapper.get('details.message-reasoning-block').element as HTMLDetailsElement
+    expect(details.open).toBe(false)
+    expect(part(wrapper, 'message-reasoning').element.textContent).toBe('Hidden thoughts')
+    expect(details.contains(part(wrapper, 'message-reasoning').element)).toBe(true)
+  })
+
+  it('shows the typing dots only while waiting for a first token with no reasoning', async () => {
+    const wrapper = show(message({ status: 'streaming' }))
+    expect(wrapper.find('.typing').exists()).toBe(true)
+    await wrapper.setProps({ message: message({ status: 'streaming', content: 'H' }) })
+    expect(wrapper.find('.typing').exists()).toBe(false)
+  })
+})
+
+describe('ChatMessage notices', () => {
+  const notice = (wrapper: VueWrapper) => (wrapper.find('.message-notice').exists() ? wrapper.get('.message-notice').text() : null)
+
+  it('says a stopped answer was stopped, outside the content', () => {
+    const wrapper = show(message({ status: 'stopped', content: 'Half an answer' }))
+    expect(notice(wrapper)).toBe('Stopped. The text above is what arrived before you stopped it.')
+    expect(part(wrapper, 'message-content').element.textContent).toBe('Half an answer')
+  })
+
+  it('says an answer was cut off at the token limit', () => {
+    const wrapper = show(message({ status: 'done', finishReason: 'length', content: 'Long' }))
+    expect(notice(wrapper)).toBe('Cut off: the answer reached the max tokens limit (Settings).')
+  })
+
+  it('says nothing for an answer that finished normally, or for a question', () => {
+    expect(notice(show(message({ status: 'done', finishReason: 'stop', content: 'Fine' })))).toBeNull()
+    expect(notice(show(message({ role: 'user', status: 'stopped', content: 'q' })))).toBeNull()
+  })
+})
+
+describe('ChatMessage Retry', () => {
+  it('shows Retry only when the answer can be retried, and a click emits retry once', async () => {
+    const msg = message({ status: 'interrupted', content: 'cut' })
+    expect(part(show(msg), 'message-retry').exists()).toBe(false)
+    expect(part(show(msg, { canRetry: false }), 'message-retry').exists()).toBe(false)
+
+    const wrapper = show(msg, { canRetry: true })
+    const retry = part(wrapper, 'message-retry')
+    expect(retry.exists()).toBe(true)
+    expect(retry.attributes('type')).toBe('button')
+    expect(wrapper.emitted('retry')).toBeUndefined()
+    await retry.trigger('click')
+    expect(wrapper.emitted('retry')).toEqual([[]])
+    // The button is no part of the answer's text.
+    expect(part(wrapper, 'message-content').element.textContent).toBe('cut')
+  })
+
+  it('disappears when canRetry turns false', async () => {
+    const wrapper = show(message({ status: 'error', content: '' }), { canRetry: true })
+    expect(part(wrapper, 'message-retry').exists()).toBe(true)
+    await wrapper.setProps({ canRetry: false })
+    expect(part(wrapper, 'message-retry').exists()).toBe(false)
+  })
+})
+
+describe('ChatMessage earlier attempts', () => {
+  it('lists every earlier attempt, oldest first, with its status, text and error, outside the content', () => {
+    const wrapper = show(
+      message({
+        content: 'Third time lucky',
+        attempts: [
+          { content: 'First **try**', reasoning: '', status: 'interrupted', updatedAt: 1 },
+          { content: '', reasoning: '', status: 'error', error: { kind: 'http', status: 429, message: 'Too many requests (429).' }, updatedAt: 2 },
+        ],
+      }),
+    )
+    const block = wrapper.get('details.message-attempts')
+    expect((block.element as HTMLDetailsElement).open).toBe(false)
+    expect(block.get('summary').text()).toBe('Earlier attempts (2)')
+    const attempts = block.findAll('.message-attempt')
+    expect(attempts.map((a) => a.get('.message-meta').text())).toEqual(['Attempt 1 · interrupted', 'Attempt 2 · error'])
+    // Kept as it arrived: plain text, no Markdown.
+    expect(attempts[0]!.get('.message-plain').element.textContent).toBe('First **try**')
+    expect(attempts[0]!.find('.message-notice').exists()).toBe(false)
+    expect(attempts[1]!.get('.message-notice').text()).toBe('Too many requests (429).')
+    expect(part(wrapper, 'message-content').element.textContent).toBe('Third time lucky')
+    expect(block.element.contains(part(wrapper, 'message-content').element)).toBe(false)
+  })
+
+  it('shows no attempts block without earlier attempts', () => {
+    expect(show(message({ content: 'once' })).find('.message-attempts').exists()).toBe(false)
+    expect(show(message({ content: 'once', attempts: [] })).find('.message-attempts').exists()).toBe(false)
+  })
+})
+
+describe('copying a code block', () => {
+  const CODE = 'def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n'
+  const SOURCE = `Here:\n\n\`\`\`\n${CODE}\`\`\`\n\nDone.`
+  let writeText: ReturnType<typeof vi.fn<(text: string) => Promise<void>>>
+
+  beforeEach(() => {
+    writeText = vi.fn<(text: string) => Promise<void>>(async () => {})
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true })
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+  })
+
+  it('puts exactly the code on the clipboard and says so for a moment', async () => {
+    const wrapper = show(message({ content: SOURCE }), { eager: true })
+    const button = wrapper.get('.md-code .md-copy')
+    await button.trigger('click')
+    await flushPromises()
+    expect(writeText).toHaveBeenCalledTimes(1)
+    expect(writeText).toHaveBeenCalledWith(CODE)
+    expect(button.attributes('data-copied')).toBe('true')
+    expect(button.attributes('aria-label')).toBe('Copied')
+    // The button's own label is no part of the answer's code.
+    expect(wrapper.get('.md-code code').element.textContent).toBe(CODE)
+
+    vi.advanceTimersByTime(1500)
+    expect(button.attributes('data-copied')).toBeUndefined()
+    expect(button.attributes('aria-label')).toBe('Copy code')
+  })
+
+  it('says when the browser refused the clipboard', async () => {
+    writeText.mockRejectedValueOnce(new DOMException('denied', 'NotAllowedError'))
+    const wrapper = show(message({ content: SOURCE }), { eager: true })
+    const button = wrapper.get('.md-copy')
+    await button.trigger('click')
+    await flushPromises()
+    expect(button.attributes('data-copied')).toBe('false')
+    expect(button.attributes('aria-label')).toBe('Copy failed: the browser did not allow clipboard access')
+  })
+
+  it('copies the block that was clicked when an answer has several', async () => {
+    const wrapper = show(message({ content: '```\nfirst\n```\n\n```\nsecond\n```' }), { eager: true })
+    const buttons = wrapper.findAll('.md-copy')
+    expect(buttons).toHaveLength(2)
+    await buttons[1]!.trigger('click')
+    await flushPromises()
+    expect(writeText).toHaveBeenCalledWith('second\n')
+    expect(buttons[0]!.attributes('data-copied')).toBeUndefined()
+  })
+})
