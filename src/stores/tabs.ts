@@ -61,7 +61,7 @@ export const useTabsStore = defineStore('tabs', () => {
 
   /**
    * This tab answers `conversationId` until `done` settles: other tabs see it read-only for exactly
-   * that long (the lock also ends if this tab dies), and hear when it starts and ends.
+   * that long (the lock also ends if this tab dies).
    */
   function holdWhileStreaming(conversationId: string, done: Promise<void>): void {
     holdStreamLock(conversationId, done)
