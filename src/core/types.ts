@@ -1,4 +1,5 @@
 /** Domain types shared by every layer. Wire formats stay inside `core/provider`. */
+import type { Locale } from '../locales'
 
 /** Who wrote a message. The system prompt lives in settings, not in history. */
 export type Role = 'user' | 'assistant'
@@ -101,6 +102,8 @@ export interface Settings {
   idleTimeoutSeconds: number
   /** Whether `conversation.txt` includes reasoning text. */
   exportReasoning: boolean
+  /** The UI language the user chose; unset, it follows the browser. */
+  language?: Locale
 }
 
 /** A file the UI offers for download: the stores build it, a component saves it. */

@@ -3,6 +3,7 @@ import { computed, nextTick, ref, watch } from 'vue'
 import type { Settings } from '../core/types'
 import { CUSTOM_PROVIDER_ID, DEFAULT_SETTINGS, PROVIDERS, checkSettings, findProvider } from '../core/provider'
 import { toPlainData, type Repository } from '../core/persistence'
+import { detectLocale, type Locale } from '../locales'
 import { openRepository } from './repository'
 
 /** Settings are written this long after the last change, not once per key press. */
@@ -24,6 +25,8 @@ export const useSettingsStore = defineStore('settings', () => {
 
   const profile = computed(() => findProvider(settings.value.providerId))
   const problem = computed(() => checkSettings(settings.value))
+  /** The UI language: the user's choice, else the browser's. */
+  const locale = computed<Locale>(() => settings.value.language ?? detectLocale(globalThis.navigator?.languages ?? []))
   const providers = PROVIDERS
 
   let saving: Promise<void> = Promise.resolve()
@@ -71,6 +74,10 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
+  function chooseLanguage(language: Locale): void {
+    settings.value.language = language
+  }
+
   function resetParams(): void {
     settings.value.params = { ...DEFAULT_SETTINGS.params }
   }
@@ -87,5 +94,5 @@ export const useSettingsStore = defineStore('settings', () => {
     await flush()
   }
 
-  return { settings, loaded, saveError, profile, problem, providers, load, chooseProvider, resetParams, flush, whenSaved }
+  return { settings, loaded, saveError, profile, problem, locale, providers, load, chooseProvider, chooseLanguage, resetParams, flush, whenSaved }
 })

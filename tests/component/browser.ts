@@ -2,6 +2,8 @@
 // is patched once per frame, and the Markdown runtime announces loaded features on a frame) and
 // IntersectionObserver (a finished message far from view waits for it). Nothing else is faked.
 import { vi } from 'vitest'
+import { config } from '@vue/test-utils'
+import { applyLocale, i18n } from '../../src/i18n'
 
 /** Animation frames run only when the test says so, in the order they were requested. */
 export function manualFrames() {
@@ -68,3 +70,7 @@ export function fakeIntersectionObserver() {
     },
   }
 }
+
+// Components translate their text; the tests read English, whatever the machine's language.
+config.global.plugins = [i18n]
+applyLocale('en')

@@ -6,6 +6,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import ChatMessage from '../../src/components/chat/ChatMessage.vue'
 import type { ChatMessage as Message } from '../../src/core/types'
 import { manualFrames } from './browser'
+import { applyLocale } from '../../src/i18n'
 
 let frames: ReturnType<typeof manualFrames>
 const mounted: VueWrapper[] = []
@@ -127,6 +128,21 @@ describe('ChatMessage notices', () => {
   it('says an answer was cut off at the token limit', () => {
     const wrapper = show(message({ status: 'done', finishReason: 'length', content: 'Long' }))
     expect(notice(wrapper)).toBe('Cut off: the answer reached the max tokens limit (Settings).')
+  })
+
+  it('says a provider filtered the answer (the decoder normalises content_filter, sensitive… to filtered)', () => {
+    const wrapper = show(message({ status: 'done', finishReason: 'filtered', content: 'Part' }))
+    expect(notice(wrapper)).toBe('The provider filtered this answer.')
+  })
+
+  it('in Chinese, the notices read Chinese', async () => {
+    applyLocale('zh-CN')
+    try {
+      const wrapper = show(message({ status: 'stopped', content: 'half' }))
+      expect(notice(wrapper)).toBe('已停止。上面是停止前收到的内容。')
+    } finally {
+      applyLocale('en')
+    }
   })
 
   it('says nothing for an answer that finished normally, or for a question', () => {

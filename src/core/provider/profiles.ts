@@ -1,4 +1,5 @@
 import type { GenerationParams, ParamName, Settings } from '../types'
+import type { MessageKey } from '../../locales'
 
 /**
  * One OpenAI-compatible endpoint described as data, so no code branches on a provider's name.
@@ -13,7 +14,8 @@ export interface ProviderProfile {
   models: readonly string[]
   accepts: readonly ParamName[]
   keyOptional?: boolean
-  note?: string
+  /** A UI text key: what a browser user of this provider should know. */
+  note?: MessageKey
 }
 
 /** Id of the free-form profile, also the fallback for ids we no longer know (old saved settings). */
@@ -67,7 +69,7 @@ export const PROVIDERS: readonly ProviderProfile[] = [
     // DeepSeek documents neither top_k nor n; response_format is left out because deepseek-reasoner
     // does not support JSON output and {type:'text'} is the default anyway.
     accepts: ['maxTokens', 'temperature', 'topP', 'frequencyPenalty', 'streamOptions'],
-    note: 'deepseek-reasoner ignores temperature, top_p and frequency_penalty.',
+    note: 'provider.note.deepseek',
   },
   {
     id: 'openai',
@@ -77,7 +79,7 @@ export const PROVIDERS: readonly ProviderProfile[] = [
     models: ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'gpt-4.1'],
     // OpenAI rejects top_k with HTTP 400.
     accepts: ['maxTokens', 'temperature', 'topP', 'frequencyPenalty', 'n', 'responseFormat', 'streamOptions'],
-    note: 'Reasoning models (o-series, gpt-5) reject max_tokens and temperature; use the listed chat models.',
+    note: 'provider.note.openai',
   },
   {
     id: 'openrouter',
@@ -99,7 +101,7 @@ export const PROVIDERS: readonly ProviderProfile[] = [
     // Ollama's /v1 lists these request fields; top_k and n are not among them.
     accepts: ['maxTokens', 'temperature', 'topP', 'frequencyPenalty', 'responseFormat', 'streamOptions'],
     keyOptional: true,
-    note: "Ollama only answers browser pages from localhost unless you start it with OLLAMA_ORIGINS set to this page's origin.",
+    note: 'provider.note.ollama',
   },
   CUSTOM_PROFILE,
 ]

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest'
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { CUSTOM_PROVIDER_ID, DEFAULT_PARAMS, DEFAULT_SETTINGS, PROVIDERS, findProvider } from '../../../src/core/provider'
+import { render } from '../../../src/locales'
 
 describe('provider profiles', () => {
   it('lists the presets in order', () => {
@@ -18,7 +19,7 @@ describe('provider profiles', () => {
   it('offers each default model in its list, and only Ollama is keyless', () => {
     for (const p of PROVIDERS) if (p.id !== CUSTOM_PROVIDER_ID) expect(p.models).toContain(p.defaultModel)
     expect(PROVIDERS.filter((p) => p.keyOptional === true).map((p) => p.id)).toEqual(['ollama'])
-    expect(findProvider('ollama').note).toContain('OLLAMA_ORIGINS')
+    for (const locale of ['en', 'zh-CN'] as const) expect(render(locale, findProvider('ollama').note!)).toContain('OLLAMA_ORIGINS')
   })
 
   it('top_k only where the endpoint takes it', () => {

@@ -1,0 +1,35 @@
+import { createI18n, useI18n } from 'vue-i18n'
+import { MESSAGES, detectLocale, type Locale, type MessageKey, type MessageParams, type Text } from './locales'
+
+/**
+ * vue-i18n in Composition mode. Its JIT message compiler needs no `eval`, so the page's CSP stays
+ * as strict as before. The language follows the browser until the user picks one in Settings.
+ */
+export const i18n = createI18n({
+  legacy: false,
+  locale: detectLocale(globalThis.navigator?.languages ?? []),
+  fallbackLocale: 'en',
+  messages: MESSAGES,
+})
+
+/** Switches every text on the page at once, and tells assistive technology the page's language. */
+export function applyLocale(locale: Locale): void {
+  i18n.global.locale.value = locale
+  if (typeof document !== 'undefined') document.documentElement.lang = locale
+}
+
+
+/**
+ * The translate function for components, with message keys checked at compile time:
+ * `t('no.such.key')` fails the typecheck.
+ */
+export function useT(): (key: MessageKey, params?: MessageParams) => string {
+  const { t } = useI18n()
+  return (key, params) => t(key, params ?? {})
+}
+
+/** Renders a piece of text that core or a store chose (an error, a notice) in the current language. */
+export function useText(): (text: Text) => string {
+  const t = useT()
+  return (text) => t(text.key, text.params)
+}

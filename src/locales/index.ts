@@ -1,0 +1,62 @@
+/**
+ * The UI's two languages as plain data, usable from Node (tests, core) as well as through vue-i18n
+ * in components. Text is chosen by key and parameters, never by matching other text.
+ */
+import { en } from './en'
+import { zhCN } from './zh-CN'
+
+/** A language the UI is written in. */
+export type Locale = 'zh-CN' | 'en'
+
+/** Every locale, in the order the language menu lists them. */
+export const LOCALES: readonly Locale[] = ['zh-CN', 'en']
+
+type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> }
+
+/** The shape every locale file has: en.ts's keys, with any text. */
+export type Messages = Widen<typeof en>
+
+type Paths<T, Prefix extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Paths<T[K], `${Prefix}${K}.`>
+}[keyof T & string]
+
+/** A dotted key of a message, e.g. `composer.send`. */
+export type MessageKey = Paths<Messages>
+
+/** Parameters of a message: `{name}` in its text. */
+export type MessageParams = Record<string, string | number>
+
+/** A piece of UI text to be rendered in whichever language is current. */
+export interface Text {
+  key: MessageKey
+  params?: MessageParams
+}
+
+/** Every locale's messages, by locale. */
+export const MESSAGES: Record<Locale, Messages> = { en, 'zh-CN': zhCN }
+
+/** The locale for a browser's language list (`navigator.languages`): Chinese if it comes first, else English. */
+export function detectLocale(languages: readonly string[]): Locale {
+  for (const language of languages) {
+    const lower = language.toLowerCase()
+    if (lower.startsWith('zh')) return 'zh-CN'
+    if (lower.startsWith('en')) return 'en'
+  }
+  return 'en'
+}
+
+/** The message at a dotted key, or undefined. */
+export function lookup(messages: Messages, key: string): string | undefined {
+  let node: unknown = messages
+  for (const part of key.split('.')) {
+    if (typeof node !== 'object' || node === null) return undefined
+    node = (node as Record<string, unknown>)[part]
+  }
+  return typeof node === 'string' ? node : undefined
+}
+
+/** Renders a message outside Vue (core, tests) exactly as vue-i18n does for `{name}` parameters. */
+export function render(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
+  const template = lookup(MESSAGES[locale], key) ?? lookup(MESSAGES.en, key) ?? key
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
+}
