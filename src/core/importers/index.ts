@@ -3,7 +3,7 @@
  * Every importer is `(text or parsed JSON) → ImportResult`, or throws an ImportError naming the line
  * (text) or JSON path (JSON) of the first problem. None of them writes anything.
  */
-import { isInkstreamBackup, readBackup } from '../backup'
+import { isInkstreamBackup, readBackup } from './inkstream'
 import { importBetterChatGpt, isBetterChatGptExport } from './betterchatgpt'
 import { importClassicTranscript } from './classic'
 import { ImportError, SOURCE_NAMES, isObject, parseJson, type ImportResult, type ImportSource } from './common'
