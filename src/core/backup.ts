@@ -16,14 +16,14 @@
  */
 import { formatTranscript, formatTimestamp } from './transcript'
 import type { ChatMessage, Conversation, GenerationParams, MessageError, Settings, Usage } from './types'
-import type { ConversationRecords } from './persistence'
+import { KV_KEYS, type ConversationRecords } from './persistence'
 
 /** The `format` field that marks an Inkstream backup. */
 export const BACKUP_FORMAT = 'inkstream-backup'
 /** The backup version this build writes and the newest it reads. */
 export const BACKUP_VERSION = 1
 /** The `kv` key holding the time (epoch ms) of the last successful backup download. */
-export const LAST_BACKUP_KEY = 'lastBackupAt'
+export const LAST_BACKUP_KEY = KV_KEYS.lastBackupAt
 
 /** Settings as kept in a backup: never the API key. Any field may be missing in older files. */
 export type BackupSettings = Partial<Omit<Settings, 'apiKey' | 'params'>> & { params?: Partial<GenerationParams> }

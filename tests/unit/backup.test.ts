@@ -45,7 +45,7 @@ describe('backup round trip', () => {
   it('never contains the API key, not even one pasted into a message', async () => {
     const repo = await openTestRepository()
     await seed(repo)
-    await repo.putMessage(msg('older', 2, { content: `my key is ${KEY}, keep it safe` }))
+    await repo.saveMessage(msg('older', 2, { content: `my key is ${KEY}, keep it safe` }))
     const text = await backupText(repo)
     expect(text).not.toContain(KEY)
     expect(text).not.toContain('apiKey')

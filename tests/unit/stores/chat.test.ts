@@ -197,7 +197,7 @@ describe('chat store', () => {
     const openId = first.chat.activeId
     // Simulate a tab that closed mid-stream.
     const [, answer] = await repository.listMessages(openId!)
-    await repository.putMessage({ ...answer!, status: 'streaming', content: 'cut' })
+    await repository.saveMessage({ ...answer!, status: 'streaming', content: 'cut' })
 
     const second = await freshStores()
     expect(second.chat.conversations.map((c) => c.title)).toEqual(['two', 'one'])
