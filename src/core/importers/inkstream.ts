@@ -6,27 +6,28 @@
 import { BACKUP_FORMAT, BACKUP_VERSION, CONVERSATION_KEYS, MESSAGE_KEYS, PARAM_NAMES, extraFields, type BackupSettings } from '../backup'
 import type { ChatMessage, Conversation, ErrorKind, GenerationParams, MessageError, MessageStatus, Role, Usage } from '../types'
 import {
-  ImportError,
-  describeValue,
+  expectedAt,
+  importError,
   isObject,
   pathOf,
+  type Expected,
   type ImportResult,
   type ImportedConversation,
   type Json,
   type JsonObject,
 } from './common'
 
-const WHAT = 'Inkstream backup'
+const FORMAT = 'inkstream-backup'
 const ROLES: readonly Role[] = ['user', 'assistant']
 const STATUSES: readonly MessageStatus[] = ['streaming', 'done', 'stopped', 'interrupted', 'error']
 const ERROR_KINDS: readonly ErrorKind[] = ['config', 'http', 'network', 'timeout', 'protocol', 'stream', 'aborted']
 
-function fail(path: string, problem: string): never {
-  throw new ImportError('invalid', `${WHAT}, ${path}: ${problem}. Nothing was imported.`, path)
+function expected(path: string, what: Expected, value: unknown): never {
+  throw expectedAt(FORMAT, path, what, value)
 }
 
-function expected(path: string, what: string, value: unknown): never {
-  return fail(path, `expected ${what}, got ${describeValue(value)}`)
+function duplicate(path: string, value: string | number, usedBy: string): never {
+  throw importError('invalid', { problem: 'duplicate', format: FORMAT, path, value, usedBy })
 }
 
 function field(obj: JsonObject, key: string): Json | undefined {
@@ -36,30 +37,30 @@ function field(obj: JsonObject, key: string): Json | undefined {
 function readString(obj: JsonObject, key: string, path: string, options: { nonEmpty?: boolean } = {}): string {
   const value = field(obj, key)
   const at = pathOf(path, key)
-  if (typeof value !== 'string') return expected(at, options.nonEmpty ? 'a non-empty string' : 'a string', value)
-  if (options.nonEmpty && value === '') return expected(at, 'a non-empty string', value)
+  if (typeof value !== 'string') return expected(at, { type: options.nonEmpty ? 'non-empty-string' : 'string' }, value)
+  if (options.nonEmpty && value === '') return expected(at, { type: 'non-empty-string' }, value)
   return value
 }
 
 function readNumber(obj: JsonObject, key: string, path: string, options: { integer?: boolean } = {}): number {
   const value = field(obj, key)
   const at = pathOf(path, key)
-  if (typeof value !== 'number' || !Number.isFinite(value)) return expected(at, options.integer ? 'a whole number' : 'a number', value)
-  if (options.integer && !Number.isSafeInteger(value)) return expected(at, 'a whole number', value)
+  if (typeof value !== 'number' || !Number.isFinite(value)) return expected(at, { type: options.integer ? 'whole-number' : 'number' }, value)
+  if (options.integer && !Number.isSafeInteger(value)) return expected(at, { type: 'whole-number' }, value)
   return value
 }
 
 function readOneOf<T extends string>(obj: JsonObject, key: string, path: string, allowed: readonly T[]): T {
   const value = field(obj, key)
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    return expected(pathOf(path, key), `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, value)
+    return expected(pathOf(path, key), { type: 'one-of', values: allowed }, value)
   }
   return value as T
 }
 
 function readObject(obj: JsonObject, key: string, path: string): JsonObject {
   const value = field(obj, key)
-  if (!isObject(value)) return expected(pathOf(path, key), 'an object', value)
+  if (!isObject(value)) return expected(pathOf(path, key), { type: 'object' }, value)
   return value
 }
 
@@ -91,14 +92,14 @@ function readError(obj: JsonObject, path: string): MessageError {
 }
 
 function readMessage(raw: Json, path: string, conversationId: string): ChatMessage {
-  if (!isObject(raw)) return expected(path, 'a message object', raw)
+  if (!isObject(raw)) return expected(path, { type: 'message-object' }, raw)
   const id = readString(raw, 'id', path, { nonEmpty: true })
   const declared = field(raw, 'conversationId')
   if (declared !== undefined && declared !== conversationId) {
-    fail(pathOf(path, 'conversationId'), `says ${describeValue(declared)}, but the message sits in conversation ${JSON.stringify(conversationId)}`)
+    throw importError('invalid', { problem: 'foreign-message', format: FORMAT, path: pathOf(path, 'conversationId'), declared, conversationId })
   }
   const seq = readNumber(raw, 'seq', path, { integer: true })
-  if (seq < 0) expected(pathOf(path, 'seq'), 'a whole number ≥ 0', seq)
+  if (seq < 0) expected(pathOf(path, 'seq'), { type: 'non-negative-whole-number' }, seq)
   const message: ChatMessage = {
     id,
     conversationId,
@@ -128,7 +129,7 @@ function readSettings(raw: JsonObject, path: string): BackupSettings {
   if (field(raw, 'idleTimeoutSeconds') !== undefined) out.idleTimeoutSeconds = readNumber(raw, 'idleTimeoutSeconds', path)
   if (field(raw, 'exportReasoning') !== undefined) {
     const value = field(raw, 'exportReasoning')
-    if (typeof value !== 'boolean') expected(pathOf(path, 'exportReasoning'), 'true or false', value)
+    if (typeof value !== 'boolean') expected(pathOf(path, 'exportReasoning'), { type: 'boolean' }, value)
     out.exportReasoning = value as boolean
   }
   // An `apiKey` someone added by hand is ignored: a backup never carries a key into storage.
@@ -147,29 +148,25 @@ export function isInkstreamBackup(value: Json): boolean {
  */
 export function readBackup(value: Json): ImportResult {
   if (!isObject(value) || value.format !== BACKUP_FORMAT) {
-    return fail('format', `expected "${BACKUP_FORMAT}", got ${describeValue(isObject(value) ? value.format : value)}`)
+    return expected('format', { type: 'literal', value: BACKUP_FORMAT }, isObject(value) ? value.format : value)
   }
   const version = value.version
   if (typeof version === 'number' && Number.isInteger(version) && version > BACKUP_VERSION) {
-    throw new ImportError(
-      'version',
-      `${WHAT}, version: this file is version ${version}, written by a newer Inkstream; this version reads up to ${BACKUP_VERSION}. Reload the page to update, then import again. Nothing was imported.`,
-      'version',
-    )
+    throw importError('version', { problem: 'newer-backup', version, newest: BACKUP_VERSION })
   }
-  if (version !== BACKUP_VERSION) expected('version', String(BACKUP_VERSION), version)
+  if (version !== BACKUP_VERSION) expected('version', { type: 'literal', value: BACKUP_VERSION }, version)
 
   const rawConversations = field(value, 'conversations')
-  if (!Array.isArray(rawConversations)) return expected('conversations', 'a list of conversations', rawConversations)
+  if (!Array.isArray(rawConversations)) return expected('conversations', { type: 'conversation-list' }, rawConversations)
 
   const conversationIds = new Map<string, string>()
   const messageIds = new Map<string, string>()
   const conversations: ImportedConversation[] = rawConversations.map((raw, index) => {
     const path = pathOf('conversations', index)
-    if (!isObject(raw)) return expected(path, 'a conversation object', raw)
+    if (!isObject(raw)) return expected(path, { type: 'conversation-object' }, raw)
     const id = readString(raw, 'id', path, { nonEmpty: true })
     const twin = conversationIds.get(id)
-    if (twin !== undefined) fail(pathOf(path, 'id'), `${JSON.stringify(id)} is already used by ${twin}`)
+    if (twin !== undefined) duplicate(pathOf(path, 'id'), id, twin)
     conversationIds.set(id, path)
     const conversation: Conversation = {
       id,
@@ -179,16 +176,16 @@ export function readBackup(value: Json): ImportResult {
       ...extraFields(raw, CONVERSATION_KEYS),
     }
     const rawMessages = field(raw, 'messages')
-    if (!Array.isArray(rawMessages)) return expected(pathOf(path, 'messages'), 'a list of messages', rawMessages)
+    if (!Array.isArray(rawMessages)) return expected(pathOf(path, 'messages'), { type: 'message-list' }, rawMessages)
     const seqs = new Map<number, string>()
     const messages = rawMessages.map((m, i) => {
       const messagePath = pathOf(pathOf(path, 'messages'), i)
       const message = readMessage(m, messagePath, id)
       const sameId = messageIds.get(message.id)
-      if (sameId !== undefined) fail(pathOf(messagePath, 'id'), `${JSON.stringify(message.id)} is already used by ${sameId}`)
+      if (sameId !== undefined) duplicate(pathOf(messagePath, 'id'), message.id, sameId)
       messageIds.set(message.id, messagePath)
       const sameSeq = seqs.get(message.seq)
-      if (sameSeq !== undefined) fail(pathOf(messagePath, 'seq'), `${message.seq} is already used by ${sameSeq}`)
+      if (sameSeq !== undefined) duplicate(pathOf(messagePath, 'seq'), message.seq, sameSeq)
       seqs.set(message.seq, messagePath)
       return message
     })
@@ -198,7 +195,7 @@ export function readBackup(value: Json): ImportResult {
   const result: ImportResult = { source: 'inkstream-backup', conversations, skipped: [] }
   const rawSettings = field(value, 'settings')
   if (rawSettings !== undefined) {
-    if (!isObject(rawSettings)) return expected('settings', 'an object', rawSettings)
+    if (!isObject(rawSettings)) return expected('settings', { type: 'object' }, rawSettings)
     result.settings = readSettings(rawSettings, 'settings')
   }
   return result

@@ -74,7 +74,7 @@ describe('reading a bad backup names the JSON path and writes nothing', () => {
     const error = await expectRejected(JSON.stringify(backup))
     expect(error.kind).toBe('invalid')
     expect(error.message).toBe(message)
-    expect(message).toContain(error.location!)
+    expect(message).toContain(`, ${error.path!}: `)
   })
 
   it('a backup from a newer version', async () => {
