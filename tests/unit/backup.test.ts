@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { BACKUP_FORMAT, backupFileName, formatAllTranscripts } from '../../src/core/backup'
+import { BACKUP_FORMAT, LAST_BACKUP_KEY, backupFileName, formatAllTranscripts } from '../../src/core/backup'
+import { KV_KEYS } from '../../src/core/persistence'
 import { openTestRepository } from './persistence/fixtures'
 import type { Conversation } from '../../src/core/types'
 import { KEY, T, backupText, msg, restore, seed } from './backupFixtures'
@@ -71,6 +72,11 @@ describe('backup round trip', () => {
       params: { maxTokens: 4096, temperature: 0.7, topP: 1, topK: 50, frequencyPenalty: 0, n: 1 }, idleTimeoutSeconds: 60, exportReasoning: false,
     })
     repo.close()
+  })
+
+  it('records the last backup under its KV_KEYS key', () => {
+    expect(LAST_BACKUP_KEY).toBe(KV_KEYS.lastBackupAt)
+    expect(LAST_BACKUP_KEY).toBe('lastBackupAt')
   })
 
   it('names the file by local date and time', () => {

@@ -74,7 +74,8 @@ export function parseJson(text: string, format: ImportFormat): Json {
 }
 
 const JSON_NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
-const JSON_NUMBER_PREFIX = /-?\d*(?:\.\d*)?(?:[eE][+-]?\d*)?/y
+/** The start of a number that more text could still complete (`-`, `1.`, `2e+`). */
+const JSON_NUMBER_PREFIX = /-?(?:(?:0|[1-9]\d*)(?:\.(?:\d+(?:[eE][+-]?\d*)?)?|[eE][+-]?\d*)?)?/y
 const JSON_ESCAPE = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y
 
 /**
@@ -137,11 +138,16 @@ export function jsonErrorOffset(text: string): number | undefined {
     const strict = JSON_NUMBER.exec(text) ? JSON_NUMBER.lastIndex : i
     // A number cut off by the end of the text (`1.`, `2e`, `-`) means truncated, not malformed.
     JSON_NUMBER_PREFIX.lastIndex = i
-    if (JSON_NUMBER_PREFIX.exec(text) && JSON_NUMBER_PREFIX.lastIndex === n && strict < n) {
+    const prefix = JSON_NUMBER_PREFIX.exec(text) ? JSON_NUMBER_PREFIX.lastIndex : i
+    if (prefix === n && strict < n) {
       i = n
       return false
     }
-    if (strict === i) return false
+    // `1.` and `-0` are fine so far: what breaks the number is the character after them.
+    if (strict < prefix || strict === i) {
+      i = prefix
+      return false
+    }
     i = strict
     return true
   }

@@ -77,6 +77,48 @@ describe('reading a bad backup names the JSON path and writes nothing', () => {
     expect(message).toContain(`, ${error.path!}: `)
   })
 
+  it('carries the JSON path and the details as fields', async () => {
+    const backup = await good()
+    backup.conversations[1]!.messages[3]!.status = 'paused'
+    const error = await expectRejected(JSON.stringify(backup))
+    expect(error.path).toBe('conversations[1].messages[3].status')
+    expect(error.line).toBeUndefined()
+    expect(error.problem).toEqual({
+      problem: 'expected',
+      format: 'inkstream-backup',
+      path: 'conversations[1].messages[3].status',
+      expected: { type: 'one-of', values: ['streaming', 'done', 'stopped', 'interrupted', 'error'] },
+      got: 'paused',
+    })
+
+    const twice = await good()
+    twice.conversations[1]!.messages[2]!.seq = 1
+    expect((await expectRejected(JSON.stringify(twice))).problem).toEqual({
+      problem: 'duplicate',
+      format: 'inkstream-backup',
+      path: 'conversations[1].messages[2].seq',
+      value: 1,
+      usedBy: 'conversations[1].messages[1]',
+    })
+
+    const newer = await expectRejected(JSON.stringify({ ...(await good()), version: 2 }))
+    expect([newer.kind, newer.path, newer.problem]).toEqual(['version', 'version', { problem: 'newer-backup', version: 2, newest: 1 }])
+  })
+
+  it('a message that names another conversation', () => {
+    const text = JSON.stringify({
+      format: 'inkstream-backup',
+      version: 1,
+      exportedAt: '2024-01-01T00:00:00.000Z',
+      conversations: [{ id: 'a', title: 'A', createdAt: 1, updatedAt: 2, messages: [{ ...msg('b', 0), conversationId: 'b' }] }],
+    })
+    const error = importError(() => readBackup(JSON.parse(text)))
+    expect(error.path).toBe('conversations[0].messages[0].conversationId')
+    expect(error.message).toBe(
+      'Inkstream backup, conversations[0].messages[0].conversationId: says the string "b", but the message sits in conversation "a". Nothing was imported.',
+    )
+  })
+
   it('a backup from a newer version', async () => {
     const error = await expectRejected(JSON.stringify({ ...(await good()), version: 2 }))
     expect(error.kind).toBe('version')

@@ -283,6 +283,17 @@ describe('plain data', () => {
 })
 
 describe('settings and key-value state', () => {
+  it('keeps every key it writes in KV_KEYS: settings, and tombstones under the deleted prefix', async () => {
+    const repo = await openTestRepository()
+    await repo.putSettings(settings())
+    expect(await repo.getValue(KV_KEYS.settings)).toEqual(settings())
+    await repo.putTurn(conversation('gone'), [message('gone', 0)])
+    await repo.deleteConversation('gone')
+    expect(await repo.getValue(`${KV_KEYS.deletedPrefix}gone`)).toEqual(expect.any(Number))
+    expect(await repo.isDeleted('gone')).toBe(true)
+    repo.close()
+  })
+
   it('round-trips settings', async () => {
     const repo = await openTestRepository()
     expect(await repo.getSettings()).toBeUndefined()
