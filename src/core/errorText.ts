@@ -141,7 +141,8 @@ const EXPECTED_TEXT: Record<Exclude<Expected, { type: 'one-of' | 'literal' }>['t
 
 const NOTHING_IMPORTED = ' Nothing was imported.'
 
-const ARTICLES: Record<ImportSource, string> = {
+/** The article before a source's name: "an Inkstream backup", "a NextChat backup". */
+export const SOURCE_ARTICLES: Record<ImportSource, string> = {
   'inkstream-backup': 'an',
   'classic-txt': 'a',
   betterchatgpt: 'a',
@@ -182,7 +183,7 @@ const IMPORT_TEXT: { [P in ImportProblem['problem']]: { text: (p: ProblemOf<P>) 
   },
   'wrong-kind': {
     text: (p) =>
-      `This is ${ARTICLES[p.found]} ${SOURCE_NAMES[p.found]}, not ${ARTICLES[p.wanted]} ${SOURCE_NAMES[p.wanted]}.` +
+      `This is ${SOURCE_ARTICLES[p.found]} ${SOURCE_NAMES[p.found]}, not ${SOURCE_ARTICLES[p.wanted]} ${SOURCE_NAMES[p.wanted]}.` +
       (p.wanted === 'inkstream-backup' ? ' Use "Import a file" for conversation.txt, BetterChatGPT and NextChat files.' : '') +
       NOTHING_IMPORTED,
     saysNothingImported: true,

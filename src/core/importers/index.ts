@@ -6,7 +6,7 @@
 import { isInkstreamBackup, readBackup } from './inkstream'
 import { importBetterChatGpt, isBetterChatGptExport } from './betterchatgpt'
 import { importClassicTranscript } from './classic'
-import { SOURCE_NAMES } from '../errorText'
+import { SOURCE_ARTICLES, SOURCE_NAMES } from '../errorText'
 import { importError, isObject, parseJson, type ImportError, type ImportResult, type ImportSource } from './common'
 import { importNextChat, isNextChatBackup } from './nextchat'
 import type { ImportSummary } from '../persistence'
@@ -75,13 +75,6 @@ function wrongKind(wanted: ImportSource, found: ImportSource): ImportError {
   return importError('unknown-format', { problem: 'wrong-kind', wanted, found })
 }
 
-const ARTICLES: Record<ImportSource, string> = {
-  'inkstream-backup': 'an',
-  'classic-txt': 'a',
-  betterchatgpt: 'a',
-  nextchat: 'a',
-}
-
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`
 }
@@ -89,7 +82,7 @@ function count(n: number, noun: string): string {
 /** The plain-text summary shown after an import: "Imported 3 conversations, 41 messages from …". */
 export function describeImport(result: ImportResult, written: ImportSummary): string {
   const messages = result.conversations.reduce((n, c) => n + c.messages.length, 0)
-  let text = `Imported ${count(result.conversations.length, 'conversation')}, ${count(messages, 'message')} from ${ARTICLES[result.source]} ${SOURCE_NAMES[result.source]}.`
+  let text = `Imported ${count(result.conversations.length, 'conversation')}, ${count(messages, 'message')} from ${SOURCE_ARTICLES[result.source]} ${SOURCE_NAMES[result.source]}.`
   const existing = written.mergedConversations + written.unchangedConversations
   if (existing > 0) {
     const who =
