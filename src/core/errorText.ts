@@ -267,8 +267,16 @@ const DATA_FAILURE_TEXT: Record<Exclude<DataAction, 'import'>, (reason: string) 
  */
 export function dataFailureText(action: DataAction, error: unknown, fileName = ''): string {
   if (action !== 'import') return DATA_FAILURE_TEXT[action](dataReason(error))
-  const says = error instanceof ImportError ? entry(error.problem).saysNothingImported : error instanceof PersistenceError && error.kind === 'conflict'
-  return `${fileName}: ${dataReason(error)}${says ? '' : NOTHING_IMPORTED}`
+  return `${fileName}: ${dataReason(error)}${saysNothingImported(error) ? '' : NOTHING_IMPORTED}`
+}
+
+/**
+ * Whether the text of a failed import's error already says that nothing was imported (or that
+ * there was nothing to import), so the caller does not say it twice.
+ */
+export function saysNothingImported(error: unknown): boolean {
+  if (error instanceof ImportError) return entry(error.problem).saysNothingImported
+  return error instanceof PersistenceError && error.kind === 'conflict'
 }
 
 function dataReason(error: unknown): string {

@@ -6,6 +6,7 @@ import {
   importErrorText,
   isQuotaExceeded,
   persistenceErrorText,
+  saysNothingImported,
   storageEventText,
   storageFailureText,
   storageOpenFailureText,
@@ -189,6 +190,15 @@ describe('the data panel’s error line', () => {
       'b.json: QuotaExceededError: The quota has been exceeded. Nothing was imported.',
     )
     expect(dataFailureText('import', new TypeError('boom'), 'c.json')).toBe('c.json: TypeError: boom Nothing was imported.')
+  })
+
+  it('knows which failures already say that nothing was imported', () => {
+    expect(saysNothingImported(new ImportError('empty', { problem: 'empty-file' }, ''))).toBe(true)
+    expect(saysNothingImported(new ImportError('syntax', { problem: 'binary' }, ''))).toBe(false)
+    expect(saysNothingImported(new PersistenceError('conflict', '', { recordId: 'm' }))).toBe(true)
+    expect(saysNothingImported(new PersistenceError('quota', '', { cause: quota }))).toBe(false)
+    // Decided by kind: an error whose wording happens to say so does not count.
+    expect(saysNothingImported(new Error('Nothing was imported.'))).toBe(false)
   })
 
   it('after a backup, an export or a request for persistent storage', () => {
