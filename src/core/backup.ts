@@ -1,6 +1,7 @@
 /**
  * Inkstream's own backup: every conversation with all of its metadata in one JSON file, and the
- * "export all" `conversation.txt`. Pure functions; the data store reads the repository and downloads.
+ * "export all" `conversation.txt`. Pure functions; the data store reads the repository and downloads. Reading a backup back is an
+ * importer (`importers/inkstream.ts`), like every other file the app reads.
  *
  *     { "format": "inkstream-backup", "version": 1, "exportedAt": "<ISO 8601>",
  *       "settings": { …everything but the API key… },            (optional)
@@ -14,35 +15,15 @@
  * Record fields added by later builds (and not named here) are carried along verbatim.
  */
 import { formatTranscript, formatTimestamp } from './transcript'
-import { toFinishReason } from './finishReason'
-import type {
-  ChatMessage,
-  Conversation,
-  ErrorKind,
-  GenerationParams,
-  MessageError,
-  MessageStatus,
-  Role,
-  Settings,
-  Usage,
-} from './types'
-import {
-  ImportError,
-  describeValue,
-  isObject,
-  pathOf,
-  type ImportResult,
-  type ImportedConversation,
-  type Json,
-  type JsonObject,
-} from './importers/common'
+import type { ChatMessage, Conversation, GenerationParams, MessageError, Settings, Usage } from './types'
+import { KV_KEYS, type ConversationRecords } from './persistence'
 
 /** The `format` field that marks an Inkstream backup. */
 export const BACKUP_FORMAT = 'inkstream-backup'
 /** The backup version this build writes and the newest it reads. */
 export const BACKUP_VERSION = 1
 /** The `kv` key holding the time (epoch ms) of the last successful backup download. */
-export const LAST_BACKUP_KEY = 'lastBackupAt'
+export const LAST_BACKUP_KEY = KV_KEYS.lastBackupAt
 
 /** Settings as kept in a backup: never the API key. Any field may be missing in older files. */
 export type BackupSettings = Partial<Omit<Settings, 'apiKey' | 'params'>> & { params?: Partial<GenerationParams> }
@@ -64,16 +45,15 @@ export interface Backup {
   conversations: BackupConversation[]
 }
 
-const WHAT = 'Inkstream backup'
-const ROLES: readonly Role[] = ['user', 'assistant']
-const STATUSES: readonly MessageStatus[] = ['streaming', 'done', 'stopped', 'interrupted', 'error']
-const ERROR_KINDS: readonly ErrorKind[] = ['config', 'http', 'network', 'timeout', 'protocol', 'stream', 'aborted']
-const CONVERSATION_KEYS = new Set(['id', 'title', 'createdAt', 'updatedAt', 'messages'])
-const MESSAGE_KEYS = new Set([
+/** The conversation fields this format names; any other field is carried along verbatim. */
+export const CONVERSATION_KEYS: ReadonlySet<string> = new Set(['id', 'title', 'createdAt', 'updatedAt', 'messages'])
+/** The message fields this format names; any other field is carried along verbatim. */
+export const MESSAGE_KEYS: ReadonlySet<string> = new Set([
   'id', 'conversationId', 'seq', 'role', 'content', 'reasoning', 'status', 'createdAt', 'updatedAt',
   'model', 'params', 'finishReason', 'usage', 'error',
 ])
-const PARAM_NAMES = ['maxTokens', 'temperature', 'topP', 'topK', 'frequencyPenalty', 'n'] as const satisfies readonly (keyof GenerationParams)[]
+/** The generation parameters a backup keeps, in the order it writes them. */
+export const PARAM_NAMES = ['maxTokens', 'temperature', 'topP', 'topK', 'frequencyPenalty', 'n'] as const satisfies readonly (keyof GenerationParams)[]
 
 /** Conversations oldest first (then by id), the order of both "export all" files. */
 export function oldestFirst<T extends { conversation: Conversation }>(items: readonly T[]): T[] {
@@ -84,7 +64,7 @@ export function oldestFirst<T extends { conversation: Conversation }>(items: rea
 
 /** Builds a backup of `items` (and settings, whose API key is dropped here) in canonical order. */
 export function buildBackup(
-  items: readonly ImportedConversation[],
+  items: readonly ConversationRecords[],
   options: { exportedAt: Date; settings?: BackupSettings },
 ): Backup {
   const backup: Backup = {
@@ -119,7 +99,7 @@ export function backupFileName(now: Date): string {
 }
 
 /** Every conversation in the classic format, oldest conversation first, one after another. */
-export function formatAllTranscripts(items: readonly ImportedConversation[], options: { includeReasoning?: boolean } = {}): string {
+export function formatAllTranscripts(items: readonly ConversationRecords[], options: { includeReasoning?: boolean } = {}): string {
   return oldestFirst(items)
     .map(({ messages }) => formatTranscript(messages, options))
     .join('')
@@ -156,7 +136,7 @@ function backupMessage(m: ChatMessage): BackupMessage {
  * Fields this module does not name (added by a later build, such as an answer's earlier attempts),
  * in sorted key order, so the backup stays lossless without having to know them.
  */
-function extraFields(record: object, known: ReadonlySet<string>): Record<string, unknown> {
+export function extraFields(record: object, known: ReadonlySet<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (!known.has(key) && value !== undefined) out[key] = value
@@ -181,191 +161,4 @@ function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[])
   const out = {} as Pick<T, K>
   for (const key of keys) if (value[key] !== undefined) out[key] = value[key]
   return out
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading a backup back. Everything is checked before anything is returned, and every complaint
-// names the JSON path of the offending field.
-
-function fail(path: string, problem: string): never {
-  throw new ImportError('invalid', `${WHAT}, ${path}: ${problem}. Nothing was imported.`, path)
-}
-
-function expected(path: string, what: string, value: unknown): never {
-  return fail(path, `expected ${what}, got ${describeValue(value)}`)
-}
-
-function field(obj: JsonObject, key: string): Json | undefined {
-  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined
-}
-
-function readString(obj: JsonObject, key: string, path: string, options: { nonEmpty?: boolean } = {}): string {
-  const value = field(obj, key)
-  const at = pathOf(path, key)
-  if (typeof value !== 'string') return expected(at, options.nonEmpty ? 'a non-empty string' : 'a string', value)
-  if (options.nonEmpty && value === '') return expected(at, 'a non-empty string', value)
-  return value
-}
-
-function readNumber(obj: JsonObject, key: string, path: string, options: { integer?: boolean } = {}): number {
-  const value = field(obj, key)
-  const at = pathOf(path, key)
-  if (typeof value !== 'number' || !Number.isFinite(value)) return expected(at, options.integer ? 'a whole number' : 'a number', value)
-  if (options.integer && !Number.isSafeInteger(value)) return expected(at, 'a whole number', value)
-  return value
-}
-
-function readOneOf<T extends string>(obj: JsonObject, key: string, path: string, allowed: readonly T[]): T {
-  const value = field(obj, key)
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    return expected(pathOf(path, key), `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, value)
-  }
-  return value as T
-}
-
-function readObject(obj: JsonObject, key: string, path: string): JsonObject {
-  const value = field(obj, key)
-  if (!isObject(value)) return expected(pathOf(path, key), 'an object', value)
-  return value
-}
-
-function readParams(obj: JsonObject, path: string, partial: true): Partial<GenerationParams>
-function readParams(obj: JsonObject, path: string, partial: false): GenerationParams
-function readParams(obj: JsonObject, path: string, partial: boolean): Partial<GenerationParams> {
-  const out: Partial<GenerationParams> = {}
-  for (const name of PARAM_NAMES) {
-    if (partial && field(obj, name) === undefined) continue
-    out[name] = readNumber(obj, name, path)
-  }
-  return out
-}
-
-function readUsage(obj: JsonObject, path: string): Usage {
-  const usage: Usage = {
-    promptTokens: readNumber(obj, 'promptTokens', path),
-    completionTokens: readNumber(obj, 'completionTokens', path),
-    totalTokens: readNumber(obj, 'totalTokens', path),
-  }
-  if (field(obj, 'reasoningTokens') !== undefined) usage.reasoningTokens = readNumber(obj, 'reasoningTokens', path)
-  return usage
-}
-
-function readError(obj: JsonObject, path: string): MessageError {
-  const error: MessageError = { kind: readOneOf(obj, 'kind', path, ERROR_KINDS), message: readString(obj, 'message', path) }
-  if (field(obj, 'status') !== undefined) error.status = readNumber(obj, 'status', path, { integer: true })
-  return error
-}
-
-function readMessage(raw: Json, path: string, conversationId: string): ChatMessage {
-  if (!isObject(raw)) return expected(path, 'a message object', raw)
-  const id = readString(raw, 'id', path, { nonEmpty: true })
-  const declared = field(raw, 'conversationId')
-  if (declared !== undefined && declared !== conversationId) {
-    fail(pathOf(path, 'conversationId'), `says ${describeValue(declared)}, but the message sits in conversation ${JSON.stringify(conversationId)}`)
-  }
-  const seq = readNumber(raw, 'seq', path, { integer: true })
-  if (seq < 0) expected(pathOf(path, 'seq'), 'a whole number ≥ 0', seq)
-  const message: ChatMessage = {
-    id,
-    conversationId,
-    seq,
-    role: readOneOf(raw, 'role', path, ROLES),
-    content: readString(raw, 'content', path),
-    reasoning: field(raw, 'reasoning') === undefined ? '' : readString(raw, 'reasoning', path),
-    status: readOneOf(raw, 'status', path, STATUSES),
-    createdAt: readNumber(raw, 'createdAt', path),
-    updatedAt: readNumber(raw, 'updatedAt', path),
-  }
-  if (field(raw, 'model') !== undefined) message.model = readString(raw, 'model', path)
-  if (field(raw, 'params') !== undefined) message.params = readParams(readObject(raw, 'params', path), pathOf(path, 'params'), false)
-  if (field(raw, 'finishReason') !== undefined) message.finishReason = toFinishReason(readString(raw, 'finishReason', path))
-  if (field(raw, 'usage') !== undefined) message.usage = readUsage(readObject(raw, 'usage', path), pathOf(path, 'usage'))
-  if (field(raw, 'error') !== undefined) message.error = readError(readObject(raw, 'error', path), pathOf(path, 'error'))
-  // Fields of a later build are kept as they are (see `extraFields`).
-  return { ...message, ...extraFields(raw, MESSAGE_KEYS) }
-}
-
-function readSettings(raw: JsonObject, path: string): BackupSettings {
-  const out: BackupSettings = {}
-  for (const key of ['providerId', 'baseUrl', 'model', 'systemPrompt'] as const) {
-    if (field(raw, key) !== undefined) out[key] = readString(raw, key, path)
-  }
-  if (field(raw, 'params') !== undefined) out.params = readParams(readObject(raw, 'params', path), pathOf(path, 'params'), true)
-  if (field(raw, 'idleTimeoutSeconds') !== undefined) out.idleTimeoutSeconds = readNumber(raw, 'idleTimeoutSeconds', path)
-  if (field(raw, 'exportReasoning') !== undefined) {
-    const value = field(raw, 'exportReasoning')
-    if (typeof value !== 'boolean') expected(pathOf(path, 'exportReasoning'), 'true or false', value)
-    out.exportReasoning = value as boolean
-  }
-  // An `apiKey` someone added by hand is ignored: a backup never carries a key into storage.
-  return out
-}
-
-/** True if a parsed JSON value says it is an Inkstream backup (of any version). */
-export function isInkstreamBackup(value: Json): boolean {
-  return isObject(value) && value.format === BACKUP_FORMAT
-}
-
-/**
- * Validates a parsed Inkstream backup and returns its conversations, unchanged (ids included).
- * Throws an ImportError naming the JSON path of the first problem. Fields of conversations and
- * messages this build does not know are kept verbatim; unknown settings (and any API key) are not.
- */
-export function readBackup(value: Json): ImportResult {
-  if (!isObject(value) || value.format !== BACKUP_FORMAT) {
-    return fail('format', `expected "${BACKUP_FORMAT}", got ${describeValue(isObject(value) ? value.format : value)}`)
-  }
-  const version = value.version
-  if (typeof version === 'number' && Number.isInteger(version) && version > BACKUP_VERSION) {
-    throw new ImportError(
-      'version',
-      `${WHAT}, version: this file is version ${version}, written by a newer Inkstream; this version reads up to ${BACKUP_VERSION}. Reload the page to update, then import again. Nothing was imported.`,
-      'version',
-    )
-  }
-  if (version !== BACKUP_VERSION) expected('version', String(BACKUP_VERSION), version)
-
-  const rawConversations = field(value, 'conversations')
-  if (!Array.isArray(rawConversations)) return expected('conversations', 'a list of conversations', rawConversations)
-
-  const conversationIds = new Map<string, string>()
-  const messageIds = new Map<string, string>()
-  const conversations: ImportedConversation[] = rawConversations.map((raw, index) => {
-    const path = pathOf('conversations', index)
-    if (!isObject(raw)) return expected(path, 'a conversation object', raw)
-    const id = readString(raw, 'id', path, { nonEmpty: true })
-    const twin = conversationIds.get(id)
-    if (twin !== undefined) fail(pathOf(path, 'id'), `${JSON.stringify(id)} is already used by ${twin}`)
-    conversationIds.set(id, path)
-    const conversation: Conversation = {
-      id,
-      title: readString(raw, 'title', path),
-      createdAt: readNumber(raw, 'createdAt', path),
-      updatedAt: readNumber(raw, 'updatedAt', path),
-      ...extraFields(raw, CONVERSATION_KEYS),
-    }
-    const rawMessages = field(raw, 'messages')
-    if (!Array.isArray(rawMessages)) return expected(pathOf(path, 'messages'), 'a list of messages', rawMessages)
-    const seqs = new Map<number, string>()
-    const messages = rawMessages.map((m, i) => {
-      const messagePath = pathOf(pathOf(path, 'messages'), i)
-      const message = readMessage(m, messagePath, id)
-      const sameId = messageIds.get(message.id)
-      if (sameId !== undefined) fail(pathOf(messagePath, 'id'), `${JSON.stringify(message.id)} is already used by ${sameId}`)
-      messageIds.set(message.id, messagePath)
-      const sameSeq = seqs.get(message.seq)
-      if (sameSeq !== undefined) fail(pathOf(messagePath, 'seq'), `${message.seq} is already used by ${sameSeq}`)
-      seqs.set(message.seq, messagePath)
-      return message
-    })
-    return { conversation, messages: messages.sort((a, b) => a.seq - b.seq) }
-  })
-
-  const result: ImportResult = { source: 'inkstream-backup', conversations, skipped: [] }
-  const rawSettings = field(value, 'settings')
-  if (rawSettings !== undefined) {
-    if (!isObject(rawSettings)) return expected('settings', 'an object', rawSettings)
-    result.settings = readSettings(rawSettings, 'settings')
-  }
-  return result
 }

@@ -23,6 +23,8 @@
  * marker, a `请求错误: ` line), possibly behind backslashes, gets one more leading backslash;
  * `parseTranscript` removes it. Ordinary text is therefore byte-identical to the classic output.
  */
+import { transcriptErrorText } from './errorText'
+import { TranscriptError, type TranscriptProblem } from './transcriptError'
 import type { ChatMessage, MessageStatus } from './types'
 
 /** The file name the classic script wrote to, and the name of our download. */
@@ -165,8 +167,8 @@ function headerOf(line: string): { kind: 'Question' | 'Answer'; time: number } |
 
 /**
  * Reads a `conversation.txt` back into turns: our own output (markers, reasoning, escapes) and the
- * classic script's, including several sessions appended to one file. Throws an Error naming the
- * line on malformed input. Lenient where the classic script could leave odd but honest files: an
+ * classic script's, including several sessions appended to one file. Throws a TranscriptError
+ * (its `line` and `problem` as fields) on malformed input. Lenient where the classic script could leave odd but honest files: an
  * answer cut off by the end of the file (or by a new session's header) is `interrupted`, a
  * multi-line `请求错误: ` message is kept whole, and a `请求错误: ` written straight after a partial
  * answer on the same line (a connection that broke mid-answer) splits into that answer and its error.
@@ -177,8 +179,8 @@ export function parseTranscript(text: string): TranscriptTurn[] {
   if (/^\[[^\]\n]*\] Question:(\r?)$/m.exec(source)?.[1] === '\r') source = source.replace(/\r\n/g, '\n')
   const lines = source.split('\n')
   const turns: TranscriptTurn[] = []
-  const fail = (index: number, why: string): never => {
-    throw new Error(`conversation.txt line ${index + 1}: ${why}`)
+  const fail = (index: number, problem: TranscriptProblem): never => {
+    throw new TranscriptError(index + 1, problem, transcriptErrorText(index + 1, problem))
   }
   // Content lines that look like headers are escaped on export, so any bare Question header starts a
   // turn, even straight after text (the classic script appended a new session after a killed one).
@@ -192,8 +194,8 @@ export function parseTranscript(text: string): TranscriptTurn[] {
       continue
     }
     const header = headerOf(line)
-    if (header?.kind === 'Answer') fail(i, "an 'Answer:' header without a 'Question:' header before it")
-    if (header?.kind !== 'Question') fail(i, "expected a '[YYYY-MM-DD HH:MM:SS] Question:' header")
+    if (header?.kind === 'Answer') fail(i, 'answer-without-question')
+    if (header?.kind !== 'Question') fail(i, 'expected-question')
     const questionLine = i
     const askedAt = (header as { time: number }).time
 
@@ -202,11 +204,11 @@ export function parseTranscript(text: string): TranscriptTurn[] {
     const questionStart = i
     while (i < lines.length && headerOf(lines[i] as string)?.kind !== 'Answer') {
       if (headerOf(lines[i] as string)?.kind === 'Question') {
-        fail(questionLine, "this 'Question:' header has no 'Answer:' header after it")
+        fail(questionLine, 'question-without-answer')
       }
       i++
     }
-    if (i >= lines.length) fail(questionLine, "this 'Question:' header has no 'Answer:' header after it")
+    if (i >= lines.length) fail(questionLine, 'question-without-answer')
     const questionLines = lines.slice(questionStart, i)
     if (questionLines.length > 0 && questionLines[questionLines.length - 1] === '') questionLines.pop()
     const question = joinContent(questionLines)
@@ -218,7 +220,7 @@ export function parseTranscript(text: string): TranscriptTurn[] {
       i++
       const start = i
       while (i < lines.length && lines[i] !== REASONING_CLOSE) i++
-      if (i >= lines.length) fail(open, "'[Reasoning]' is never closed by '[/Reasoning]'")
+      if (i >= lines.length) fail(open, 'reasoning-unclosed')
       reasoning = joinContent(lines.slice(start, i))
       i++
     }
@@ -246,7 +248,7 @@ export function parseTranscript(text: string): TranscriptTurn[] {
         turn = { question, answer, status: 'error', error: messageLines.join('\n'), askedAt, reasoning }
         break
       }
-      if (headerOf(current)?.kind === 'Answer') fail(i, "an 'Answer:' header without a 'Question:' header before it")
+      if (headerOf(current)?.kind === 'Answer') fail(i, 'answer-without-question')
       if (startsTurn(i)) break
       i++
     }

@@ -127,3 +127,8 @@ export const en = {
     },
   },
 } as const
+
+type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> }
+
+/** The shape every locale file has: en.ts's keys, with any text. */
+export type Messages = Widen<typeof en>

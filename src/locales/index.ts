@@ -11,10 +11,9 @@ export type Locale = 'zh-CN' | 'en'
 /** Every locale, in the order the language menu lists them. */
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en']
 
-type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> }
+import type { Messages } from './en'
 
-/** The shape every locale file has: en.ts's keys, with any text. */
-export type Messages = Widen<typeof en>
+export type { Messages }
 
 type Paths<T, Prefix extends string = ''> = {
   [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Paths<T[K], `${Prefix}${K}.`>

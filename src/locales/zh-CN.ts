@@ -1,4 +1,4 @@
-import type { Messages } from './index'
+import type { Messages } from './en'
 
 /** 简体中文界面文字；键与 en.ts 一一对应。 */
 export const zhCN: Messages = {

@@ -2,9 +2,9 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { LAST_BACKUP_KEY, backupFileName, buildBackup, formatAllTranscripts, serializeBackup } from '../core/backup'
 import type { BackupSettings } from '../core/backup'
-import { ImportError, describeImport, importText } from '../core/importers'
+import { describeImport, importText } from '../core/importers'
 import type { ImportSource } from '../core/importers'
-import { PersistenceError } from '../core/persistence'
+import { dataFailureText } from '../core/errorText'
 import { TRANSCRIPT_FILE_NAME } from '../core/transcript'
 import type { TextFile } from '../core/types'
 import { readStorageHealth, requestPersistentStorage, type StorageHealth } from '../browser/storage'
@@ -16,11 +16,6 @@ import { useStreamsStore } from './streams'
 /** Which data action is running, so the UI can disable the buttons and say what it waits for. */
 export type DataTask = 'backup' | 'text' | 'import' | 'persist'
 
-function describe(error: unknown): string {
-  if (error instanceof PersistenceError || error instanceof ImportError) return error.message
-  if (error instanceof Error) return `${error.name}: ${error.message}`
-  return String(error)
-}
 
 /**
  * Backups, imports and storage health. Exports return the file to save (a component starts the
@@ -91,7 +86,7 @@ export const useBackupStore = defineStore('backup', () => {
         const file: TextFile = { fileName, text, mimeType: 'application/json;charset=utf-8' }
         return { file, notice: `Downloaded ${fileName}: ${items.length} conversation${items.length === 1 ? '' : 's'}, ${messages} message${messages === 1 ? '' : 's'}. Your API key is not in it.` }
       },
-      (e) => `The backup could not be made: ${describe(e)}`,
+      (e) => dataFailureText('backup', e),
     )
   }
 
@@ -112,7 +107,7 @@ export const useBackupStore = defineStore('backup', () => {
           notice: `Downloaded ${TRANSCRIPT_FILE_NAME} with ${withMessages.length} conversation${withMessages.length === 1 ? '' : 's'}, oldest first.`,
         }
       },
-      (e) => `conversation.txt could not be made: ${describe(e)}`,
+      (e) => dataFailureText('text', e),
     )
   }
 
@@ -133,10 +128,7 @@ export const useBackupStore = defineStore('backup', () => {
         if (single) await chat.select(single.conversation.id)
         return { notice: describeImport(result, written) }
       },
-      (e) => {
-        const text = describe(e)
-        return `${file.name}: ${text}${/nothing (was imported|to import)/i.test(text) ? '' : ' Nothing was imported.'}`
-      },
+      (e) => dataFailureText('import', e, file.name),
     )
   }
 
@@ -163,7 +155,7 @@ export const useBackupStore = defineStore('backup', () => {
         }
         return { notice: 'This browser cannot make storage persistent. Download backups regularly.' }
       },
-      (e) => `Could not ask for persistent storage: ${describe(e)}`,
+      (e) => dataFailureText('persist', e),
     )
   }
 

@@ -55,7 +55,7 @@ export const useChatStore = defineStore('chat', () => {
   })
 
   function rememberOpen(id: string | null): Promise<boolean> {
-    return saves.write('open-conversation', 'active', (r) => r.putValue(KV_KEYS.activeConversationId, id))
+    return saves.write('remember-open-conversation', 'active', (r) => r.putValue(KV_KEYS.activeConversationId, id))
   }
 
   async function messagesOf(conversationId: string): Promise<ChatMessage[]> {
@@ -239,7 +239,7 @@ export const useChatStore = defineStore('chat', () => {
     // The question is on disk before the request leaves, so a crash can never lose it. (`write`
     // runs this at once; a retry after a failure runs it again with the answer as it is then.)
     const saved = saves
-      .write('question', `turn:${question.id}`, (r) =>
+      .write('save-message', `turn:${question.id}`, (r) =>
         r.putTurn(toPlainData(conversation), [toPlainData(question), toPlainData(answer)]),
       )
       .then((ok) => {

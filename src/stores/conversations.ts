@@ -79,7 +79,7 @@ export const useConversationsStore = defineStore('conversations', () => {
 
   async function save(conversation: Conversation): Promise<void> {
     const record = toPlainData(conversation)
-    if (await saves.write('conversation', `conversation:${record.id}`, (r) => r.putConversation(record))) {
+    if (await saves.write('save-conversation', `conversation:${record.id}`, (r) => r.putConversation(record))) {
       tabs.publish({ type: 'conversation', id: record.id })
     }
   }
@@ -88,7 +88,7 @@ export const useConversationsStore = defineStore('conversations', () => {
   async function touch(conversation: Conversation, patch: { title?: string; updatedAt?: number }): Promise<void> {
     if (deleted.has(conversation.id)) return
     let stored: Conversation | undefined
-    const ok = await saves.write('conversation', `conversation:${conversation.id}`, async (r) => {
+    const ok = await saves.write('save-conversation', `conversation:${conversation.id}`, async (r) => {
       stored = await r.updateConversation(conversation.id, patch)
     })
     if (!ok) return
@@ -107,7 +107,7 @@ export const useConversationsStore = defineStore('conversations', () => {
   /** Deletes a conversation and its messages; listeners hear of it before the write. */
   async function remove(id: string): Promise<void> {
     await forget(id, false)
-    if (await saves.write('delete', `delete:${id}`, (r) => r.deleteConversation(id))) {
+    if (await saves.write('delete-conversation', `delete:${id}`, (r) => r.deleteConversation(id))) {
       tabs.publish({ type: 'conversation-deleted', id })
     }
   }

@@ -24,7 +24,7 @@ export const useDraftStore = defineStore('draft', () => {
   }
 
   function write(text: string): void {
-    void saves.write('draft', 'draft', (repo) => repo.putValue(KV_KEYS.draft, text === '' ? undefined : text))
+    void saves.write('keep-draft', 'draft', (repo) => repo.putValue(KV_KEYS.draft, text === '' ? undefined : text))
   }
 
   function save(text: string): void {

@@ -1,5 +1,5 @@
 import { createRepository, type Repository } from '../core/persistence'
-import type { StorageEvent } from '../core/errorText'
+import type { StorageEvent } from '../core/persistence'
 
 const listeners = new Set<(event: StorageEvent) => void>()
 let opening: Promise<Repository> | undefined

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Repository } from '../core/persistence'
-import { storageProblemText, type SaveAction, type StorageProblem } from '../core/errorText'
+import { storageProblemText, type StorageAction, type StorageProblem } from '../core/errorText'
 import { onStorageEvent } from './repository'
 
 /**
@@ -48,7 +48,7 @@ export const useSavesStore = defineStore('saves', () => {
   }
 
   /** Runs one write; on failure it is kept under `key` (a later write of the same record replaces it). */
-  async function write(action: SaveAction, key: string, run: (repo: Repository) => Promise<unknown>): Promise<boolean> {
+  async function write(action: StorageAction, key: string, run: (repo: Repository) => Promise<unknown>): Promise<boolean> {
     const target = repository
     if (!target) return false
     try {

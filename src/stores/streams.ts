@@ -50,7 +50,7 @@ export const useStreamsStore = defineStore('streams', () => {
     if (list.isDeleted(message.conversationId)) return
     let kept = true
     // Copies are taken when the write runs, so a retried write stores the latest text.
-    const ok = await saves.write('answer', `message:${message.id}`, async (r) => {
+    const ok = await saves.write('save-answer', `message:${message.id}`, async (r) => {
       kept = await r.saveMessage(toPlainData(message), toPlainData(conversation))
     })
     if (!ok) return

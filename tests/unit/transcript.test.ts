@@ -6,6 +6,7 @@ import {
   formatTranscript,
   parseTranscript,
 } from '../../src/core/transcript'
+import { TranscriptError } from '../../src/core/transcriptError'
 
 // 2024-01-02 11:04:05 in Asia/Shanghai (vitest config pins TZ).
 const T0 = Date.UTC(2024, 0, 2, 3, 4, 5)
@@ -345,6 +346,25 @@ describe('parseTranscript', () => {
   it('returns no turns for an empty or blank file', () => {
     expect(parseTranscript('')).toEqual([])
     expect(parseTranscript('\n\n')).toEqual([])
+  })
+
+  it('throws a TranscriptError with the line and the problem as fields', () => {
+    const cases: [string, number, TranscriptError['problem']][] = [
+      ['\n[2024-01-01 08:00:00] Answer:\nx\n' + DASHES + '\n', 2, 'answer-without-question'],
+      ['\n\nhello\n', 3, 'expected-question'],
+      ['\n[2024-01-01 08:00:00] Question:\nq\n', 2, 'question-without-answer'],
+      ['\n[2024-01-01 08:00:00] Question:\nq\n\n[2024-01-01 08:00:00] Answer:\n[Reasoning]\nthink\n', 6, 'reasoning-unclosed'],
+    ]
+    for (const [text, line, problem] of cases) {
+      let error: unknown
+      try {
+        parseTranscript(text)
+      } catch (e) {
+        error = e
+      }
+      expect(error).toBeInstanceOf(TranscriptError)
+      expect(error).toMatchObject({ line, problem })
+    }
   })
 
   it('names the line of malformed input', () => {

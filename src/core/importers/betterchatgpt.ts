@@ -12,19 +12,20 @@
 import { titleFromQuestion } from '../conversation'
 import type { ChatMessage } from '../types'
 import {
-  ImportError,
+  importError,
   contentText,
   countSkipped,
-  describeValue,
+  expectedAt,
   digest,
   isObject,
   pathOf,
+  type Expected,
+  type ImportError,
   type ImportResult,
   type ImportedConversation,
   type Json,
 } from './common'
 
-const WHAT = 'BetterChatGPT export'
 
 /** True if a parsed JSON value looks like a BetterChatGPT export (v1 object or legacy array of chats). */
 export function isBetterChatGptExport(value: Json): boolean {
@@ -46,17 +47,19 @@ export function importBetterChatGpt(value: Json, now: number): ImportResult {
     base = ''
   } else if (isObject(value)) {
     if (value.version !== 1) {
-      throw new ImportError(
-        'version',
-        `${WHAT}, version: expected 1 (the format BetterChatGPT writes), got ${describeValue(value.version)}. Nothing was imported.`,
-        'version',
-      )
+      throw importError('version', {
+        problem: 'expected',
+        format: 'betterchatgpt',
+        path: 'version',
+        expected: { type: 'betterchatgpt-version' },
+        got: value.version,
+      })
     }
-    if (!Array.isArray(value.chats)) throw invalid('chats', 'a list of chats', value.chats)
+    if (!Array.isArray(value.chats)) throw invalid('chats', { type: 'chat-list' }, value.chats)
     chats = value.chats
     base = 'chats'
   } else {
-    throw invalid('', 'an object or a list of chats', value)
+    throw invalid('', { type: 'chats' }, value)
   }
 
   const counts: Record<string, number> = {}
@@ -64,11 +67,11 @@ export function importBetterChatGpt(value: Json, now: number): ImportResult {
   const conversations: ImportedConversation[] = []
   chats.forEach((chat, index) => {
     const path = pathOf(base, index)
-    if (!isObject(chat)) throw invalid(path, 'a chat object', chat)
-    if (chat.title !== undefined && typeof chat.title !== 'string') throw invalid(pathOf(path, 'title'), 'a string', chat.title)
-    if (!Array.isArray(chat.messages)) throw invalid(pathOf(path, 'messages'), 'a list of messages', chat.messages)
+    if (!isObject(chat)) throw invalid(path, { type: 'chat-object' }, chat)
+    if (chat.title !== undefined && typeof chat.title !== 'string') throw invalid(pathOf(path, 'title'), { type: 'string' }, chat.title)
+    if (!Array.isArray(chat.messages)) throw invalid(pathOf(path, 'messages'), { type: 'message-list' }, chat.messages)
     const config = chat.config
-    if (config !== undefined && !isObject(config)) throw invalid(pathOf(path, 'config'), 'an object', config)
+    if (config !== undefined && !isObject(config)) throw invalid(pathOf(path, 'config'), { type: 'object' }, config)
     const model = isObject(config) && typeof config.model === 'string' && config.model !== '' ? config.model : undefined
 
     let id = `bcg-${typeof chat.id === 'string' && chat.id !== '' ? chat.id : digest(JSON.stringify(chat))}`
@@ -79,9 +82,9 @@ export function importBetterChatGpt(value: Json, now: number): ImportResult {
     const messages: ChatMessage[] = []
     chat.messages.forEach((m, i) => {
       const messagePath = pathOf(pathOf(path, 'messages'), i)
-      if (!isObject(m)) throw invalid(messagePath, 'a message object', m)
-      if (typeof m.role !== 'string') throw invalid(pathOf(messagePath, 'role'), 'a role string', m.role)
-      const content = contentText(m.content, pathOf(messagePath, 'content'), WHAT, counts)
+      if (!isObject(m)) throw invalid(messagePath, { type: 'message-object' }, m)
+      if (typeof m.role !== 'string') throw invalid(pathOf(messagePath, 'role'), { type: 'role-string' }, m.role)
+      const content = contentText(m.content, pathOf(messagePath, 'content'), 'betterchatgpt', counts)
       if (m.role === 'system') {
         counts['system prompt'] = (counts['system prompt'] ?? 0) + 1
         return
@@ -116,7 +119,6 @@ export function importBetterChatGpt(value: Json, now: number): ImportResult {
   return { source: 'betterchatgpt', conversations, skipped: countSkipped(counts) }
 }
 
-function invalid(path: string, what: string, value: unknown): ImportError {
-  const where = path === '' ? 'the top level' : path
-  return new ImportError('invalid', `${WHAT}, ${where}: expected ${what}, got ${describeValue(value)}. Nothing was imported.`, where)
+function invalid(path: string, expected: Expected, value: unknown): ImportError {
+  return expectedAt('betterchatgpt', path, expected, value)
 }

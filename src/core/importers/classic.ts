@@ -1,8 +1,9 @@
 /** Imports a classic `conversation.txt` (the old Python script's log, or our own export) as one conversation. */
 import { titleFromQuestion } from '../conversation'
 import { parseTranscript, type TranscriptTurn } from '../transcript'
+import { TranscriptError } from '../transcriptError'
 import type { ChatMessage, MessageError } from '../types'
-import { ImportError, digest, type ImportResult } from './common'
+import { digest, importError, type ImportResult } from './common'
 
 /**
  * Reads a classic `conversation.txt` into ONE conversation: title from the first question, created
@@ -15,12 +16,11 @@ export function importClassicTranscript(text: string): ImportResult {
   try {
     turns = parseTranscript(text)
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    const line = /line (\d+)/.exec(message)?.[1]
-    throw new ImportError('invalid', `${message}. Nothing was imported.`, line === undefined ? undefined : `line ${line}`)
+    if (error instanceof TranscriptError) throw importError('invalid', { problem: 'transcript', line: error.line, transcript: error.problem })
+    throw error
   }
   const first = turns[0]
-  if (!first) throw new ImportError('empty', 'conversation.txt holds no question and answer, so there is nothing to import.')
+  if (!first) throw importError('empty', { problem: 'no-turns' })
 
   const conversationId = `txt-${digest(text.replace(/\r\n/g, '\n'))}`
   const messages: ChatMessage[] = []

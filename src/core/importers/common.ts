@@ -1,16 +1,11 @@
 /** What every importer returns and throws, plus the small helpers they share. */
+import { importErrorText } from '../errorText'
 import type { ChatMessage, Conversation, GenerationParams, Settings } from '../types'
+import { ImportError, type Expected, type ImportErrorKind, type ImportFormat, type ImportProblem, type ImportSource } from './errors'
 
-/** Where a file came from, as detected by `importText`. */
-export type ImportSource = 'inkstream-backup' | 'classic-txt' | 'betterchatgpt' | 'nextchat'
-
-/** Human names of the sources, for messages. */
-export const SOURCE_NAMES: Record<ImportSource, string> = {
-  'inkstream-backup': 'Inkstream backup',
-  'classic-txt': 'conversation.txt',
-  betterchatgpt: 'BetterChatGPT export',
-  nextchat: 'NextChat backup',
-}
+export { ImportError } from './errors'
+export type { Expected, ImportErrorKind, ImportFormat, ImportProblem, ImportSource } from './errors'
+export { SOURCE_NAMES } from '../errorText'
 
 /** One conversation ready to be written: its metadata and all of its messages (ordered by seq). */
 export interface ImportedConversation {
@@ -28,32 +23,14 @@ export interface ImportResult {
   skipped: string[]
 }
 
-/** Why a file could not be imported; the UI shows `message`, which names the line or JSON path. */
-export type ImportErrorKind =
-  /** Not valid JSON (or not text at all). */
-  | 'syntax'
-  /** Valid JSON or text, but a field or line is not what the format requires. */
-  | 'invalid'
-  /** A JSON file of a kind we do not know. */
-  | 'unknown-format'
-  /** An Inkstream backup written by a newer version. */
-  | 'version'
-  /** The file holds no conversation at all. */
-  | 'empty'
+/** A file that cannot be imported, with the details its text is made of (see `../errorText.ts`). */
+export function importError(kind: ImportErrorKind, problem: ImportProblem): ImportError {
+  return new ImportError(kind, problem, importErrorText({ problem }))
+}
 
-/** A file that cannot be imported. Nothing is written when an importer throws this. */
-export class ImportError extends Error {
-  /** What went wrong, independent of the wording. */
-  readonly kind: ImportErrorKind
-  /** `line 12` for text files, a JSON path such as `conversations[2].messages[0].role` for JSON. */
-  readonly location: string | undefined
-
-  constructor(kind: ImportErrorKind, message: string, location?: string) {
-    super(message)
-    this.name = 'ImportError'
-    this.kind = kind
-    this.location = location
-  }
+/** "expected …, got …" at a JSON path of a file in `format`. */
+export function expectedAt(format: ImportFormat, path: string, expected: Expected, got: unknown): ImportError {
+  return importError('invalid', { problem: 'expected', format, path, expected, got })
 }
 
 /** A JSON value read from a file, before validation. */
@@ -74,42 +51,138 @@ export function pathOf(base: string, key: string | number): string {
   return `${base}[${JSON.stringify(key)}]`
 }
 
-/** A short description of a JSON value's type, for "expected …, got …" messages. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing (the field is missing)'
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'string') return value.length > 40 ? `a string ("${value.slice(0, 37)}…")` : `the string ${JSON.stringify(value)}`
-  if (typeof value === 'object') return 'an object'
-  return `${typeof value} ${String(value)}`
-}
-
 /**
- * Parses JSON, turning the engine's error into an ImportError that names the line and column
- * (engines word these differently; a truncated file is the common case and gets its own wording).
+ * Parses JSON; on failure, an ImportError that names the line and column of the first thing that
+ * is not JSON, or says the file is truncated when the text ends before its value does. The
+ * position comes from scanning the text ourselves: engines word and place their errors differently.
  */
-export function parseJson(text: string, what: string): Json {
+export function parseJson(text: string, format: ImportFormat): Json {
   try {
     return JSON.parse(text) as Json
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error)
-    const position = /position (\d+)/.exec(detail)?.[1]
-    const atEnd = position !== undefined && Number(position) >= text.trimEnd().length
-    if (atEnd || /end of (JSON )?(data|input)|unterminated/i.test(detail)) {
-      const line = text.split('\n').length
-      throw new ImportError(
-        'syntax',
-        `${what}, line ${line}: the JSON ends too early, so the file is probably truncated (${detail}). Nothing was imported.`,
-        `line ${line}`,
-      )
+    const at = jsonErrorOffset(text)
+    if (at !== undefined && at >= text.trimEnd().length) {
+      throw importError('syntax', { problem: 'json-truncated', format, line: text.split('\n').length, detail })
     }
-    if (position !== undefined) {
-      const before = text.slice(0, Number(position))
-      const line = before.split('\n').length
-      const column = before.length - before.lastIndexOf('\n')
-      throw new ImportError('syntax', `${what}, line ${line} column ${column}: this is not valid JSON (${detail}). Nothing was imported.`, `line ${line}`)
+    if (at === undefined) throw importError('syntax', { problem: 'json-invalid', format, detail })
+    const before = text.slice(0, at)
+    const line = before.split('\n').length
+    const column = before.length - before.lastIndexOf('\n')
+    throw importError('syntax', { problem: 'json-invalid', format, line, column, detail })
+  }
+}
+
+const JSON_NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
+/** The start of a number that more text could still complete (`-`, `1.`, `2e+`). */
+const JSON_NUMBER_PREFIX = /-?(?:(?:0|[1-9]\d*)(?:\.(?:\d+(?:[eE][+-]?\d*)?)?|[eE][+-]?\d*)?)?/y
+const JSON_ESCAPE = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y
+
+/**
+ * The offset of the first character where `text` stops being JSON (RFC 8259), `text.length` if it
+ * ends while a value is still open, or `undefined` if it is valid JSON. Iterative, so deeply nested
+ * input cannot overflow the stack.
+ */
+export function jsonErrorOffset(text: string): number | undefined {
+  const n = text.length
+  let i = 0
+  const open: ('{' | '[')[] = []
+  const skipSpace = (): void => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++
+  }
+  /** Reads a string at `i` (a `"`); false leaves `i` at the offending character. */
+  const readString = (): boolean => {
+    i++
+    while (i < n) {
+      const c = text.charCodeAt(i)
+      if (c === 0x22) {
+        i++
+        return true
+      }
+      if (c < 0x20) return false
+      if (c === 0x5c) {
+        JSON_ESCAPE.lastIndex = i
+        if (JSON_ESCAPE.exec(text)) {
+          i = JSON_ESCAPE.lastIndex
+          continue
+        }
+        // A cut-off escape is the end of the text, not a bad character.
+        const rest = text.slice(i, i + 6)
+        if (i + rest.length >= n && /^\\(u[0-9a-fA-F]{0,3})?$/.test(rest)) i = n
+        else i++
+        return false
+      }
+      i++
     }
-    throw new ImportError('syntax', `${what}: this is not valid JSON (${detail}). Nothing was imported.`)
+    return false
+  }
+  /** Reads one scalar, or opens a container; false leaves `i` at the offending character. */
+  const readValue = (): boolean => {
+    skipSpace()
+    if (i >= n) return false
+    const c = text[i]
+    if (c === '{' || c === '[') {
+      open.push(c)
+      i++
+      return true
+    }
+    if (c === '"') return readString()
+    for (const word of ['true', 'false', 'null']) {
+      if (c !== word[0]) continue
+      let k = 0
+      while (k < word.length && i + k < n && text[i + k] === word[k]) k++
+      i += k
+      return k === word.length
+    }
+    JSON_NUMBER.lastIndex = i
+    const strict = JSON_NUMBER.exec(text) ? JSON_NUMBER.lastIndex : i
+    // A number cut off by the end of the text (`1.`, `2e`, `-`) means truncated, not malformed.
+    JSON_NUMBER_PREFIX.lastIndex = i
+    const prefix = JSON_NUMBER_PREFIX.exec(text) ? JSON_NUMBER_PREFIX.lastIndex : i
+    if (prefix === n && strict < n) {
+      i = n
+      return false
+    }
+    // `1.` and `-0` are fine so far: what breaks the number is the character after them.
+    if (strict < prefix || strict === i) {
+      i = prefix
+      return false
+    }
+    i = strict
+    return true
+  }
+
+  // After each value: close containers, or expect `,` (and in an object `"key":`) and the next value.
+  if (!readValue()) return i
+  /** A container was just opened, so it may close at once and needs no comma first. */
+  let first = open.length > 0
+  for (;;) {
+    const top = open[open.length - 1]
+    skipSpace()
+    if (top === undefined) return i < n ? i : undefined
+    if (i >= n) return n
+    if (text[i] === (top === '{' ? '}' : ']')) {
+      open.pop()
+      i++
+      first = false
+      continue
+    }
+    if (!first) {
+      if (text[i] !== ',') return i
+      i++
+      skipSpace()
+      if (i >= n) return n
+    }
+    if (top === '{') {
+      if (text[i] !== '"' || !readString()) return i
+      skipSpace()
+      if (i >= n) return n
+      if (text[i] !== ':') return i
+      i++
+    }
+    const depth = open.length
+    if (!readValue()) return i
+    first = open.length > depth
   }
 }
 
@@ -145,23 +218,17 @@ export function countSkipped(counts: Record<string, number>): string[] {
 export function contentText(
   value: Json | undefined,
   path: string,
-  what: string,
+  format: ImportFormat,
   counts: Record<string, number>,
 ): string {
   if (typeof value === 'string') return value
-  if (!Array.isArray(value)) {
-    throw new ImportError('invalid', `${what}, ${path}: expected the message text (a string or a list of parts), got ${describeValue(value)}. Nothing was imported.`, path)
-  }
+  if (!Array.isArray(value)) throw expectedAt(format, path, { type: 'message-text' }, value)
   const parts: string[] = []
   value.forEach((part, i) => {
     const partPath = pathOf(path, i)
-    if (!isObject(part)) {
-      throw new ImportError('invalid', `${what}, ${partPath}: expected a content part object, got ${describeValue(part)}. Nothing was imported.`, partPath)
-    }
+    if (!isObject(part)) throw expectedAt(format, partPath, { type: 'content-part' }, part)
     if (part.type === 'text' || (part.type === undefined && typeof part.text === 'string')) {
-      if (typeof part.text !== 'string') {
-        throw new ImportError('invalid', `${what}, ${pathOf(partPath, 'text')}: expected a string, got ${describeValue(part.text)}. Nothing was imported.`, pathOf(partPath, 'text'))
-      }
+      if (typeof part.text !== 'string') throw expectedAt(format, pathOf(partPath, 'text'), { type: 'string' }, part.text)
       parts.push(part.text)
     } else if (part.type === 'image_url') {
       counts.image = (counts.image ?? 0) + 1

@@ -3,15 +3,16 @@
  * Every importer is `(text or parsed JSON) → ImportResult`, or throws an ImportError naming the line
  * (text) or JSON path (JSON) of the first problem. None of them writes anything.
  */
-import { isInkstreamBackup, readBackup } from '../backup'
+import { isInkstreamBackup, readBackup } from './inkstream'
 import { importBetterChatGpt, isBetterChatGptExport } from './betterchatgpt'
 import { importClassicTranscript } from './classic'
-import { ImportError, SOURCE_NAMES, isObject, parseJson, type ImportResult, type ImportSource } from './common'
+import { SOURCE_ARTICLES, SOURCE_NAMES } from '../errorText'
+import { importError, isObject, parseJson, type ImportError, type ImportResult, type ImportSource } from './common'
 import { importNextChat, isNextChatBackup } from './nextchat'
 import type { ImportSummary } from '../persistence'
 
 export { ImportError, SOURCE_NAMES } from './common'
-export type { ImportErrorKind, ImportResult, ImportSource, ImportedConversation } from './common'
+export type { Expected, ImportErrorKind, ImportFormat, ImportProblem, ImportResult, ImportSource, ImportedConversation } from './common'
 export { importClassicTranscript } from './classic'
 export { importBetterChatGpt } from './betterchatgpt'
 export { importNextChat, parseLocaleDate } from './nextchat'
@@ -31,10 +32,8 @@ export interface ImportTextOptions {
 export function importText(text: string, options: ImportTextOptions = {}): ImportResult {
   const now = options.now ?? Date.now()
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text
-  if (source.trim() === '') throw new ImportError('empty', 'The file is empty, so there is nothing to import.')
-  if (/\u0000/.test(source.slice(0, 4096))) {
-    throw new ImportError('syntax', 'This is not a text file (it contains binary data). Choose a conversation.txt or a JSON backup.')
-  }
+  if (source.trim() === '') throw importError('empty', { problem: 'empty-file' })
+  if (/\u0000/.test(source.slice(0, 4096))) throw importError('syntax', { problem: 'binary' })
 
   // A transcript also starts with `[` (its first header), so only a `[` that does not open a
   // `[YYYY-MM-DD HH:MM:SS] …` header is taken for JSON.
@@ -44,20 +43,14 @@ export function importText(text: string, options: ImportTextOptions = {}): Impor
     return importClassicTranscript(source)
   }
 
-  const what = options.only === undefined ? 'JSON file' : SOURCE_NAMES[options.only]
-  const value = parseJson(source, what)
+  const value = parseJson(source, options.only ?? 'json')
   let detected: ImportSource
   if (isInkstreamBackup(value)) detected = 'inkstream-backup'
   else if (isNextChatBackup(value)) detected = 'nextchat'
   else if (isBetterChatGptExport(value)) detected = 'betterchatgpt'
   else {
-    const keys = isObject(value) ? Object.keys(value).slice(0, 6).map((k) => JSON.stringify(k)).join(', ') : ''
-    throw new ImportError(
-      'unknown-format',
-      `This JSON file is not an Inkstream backup, a BetterChatGPT export or a NextChat backup` +
-        (isObject(value) ? ` (its top-level keys are ${keys || 'none'}).` : Array.isArray(value) ? ' (it is a list, but not of BetterChatGPT chats).' : '.') +
-        ' Nothing was imported.',
-    )
+    const shape = isObject(value) ? 'object' : Array.isArray(value) ? 'list' : 'other'
+    throw importError('unknown-format', { problem: 'unknown-json', shape, keys: isObject(value) ? Object.keys(value).slice(0, 6) : [] })
   }
   if (options.only !== undefined && options.only !== detected) throw wrongKind(options.only, detected)
 
@@ -73,22 +66,13 @@ export function importText(text: string, options: ImportTextOptions = {}): Impor
       result = importBetterChatGpt(value, now)
   }
   if (result.conversations.length === 0) {
-    const skipped = result.skipped.length > 0 ? ` (skipped: ${result.skipped.join(', ')})` : ''
-    throw new ImportError('empty', `This ${SOURCE_NAMES[detected]} holds no conversation with messages${skipped}, so there is nothing to import.`)
+    throw importError('empty', { problem: 'no-conversations', source: detected, skipped: result.skipped })
   }
   return result
 }
 
 function wrongKind(wanted: ImportSource, found: ImportSource): ImportError {
-  const hint = wanted === 'inkstream-backup' ? ' Use "Import a file" for conversation.txt, BetterChatGPT and NextChat files.' : ''
-  return new ImportError('unknown-format', `This is a ${SOURCE_NAMES[found]}, not an ${SOURCE_NAMES[wanted]}.${hint} Nothing was imported.`)
-}
-
-const ARTICLES: Record<ImportSource, string> = {
-  'inkstream-backup': 'an',
-  'classic-txt': 'a',
-  betterchatgpt: 'a',
-  nextchat: 'a',
+  return importError('unknown-format', { problem: 'wrong-kind', wanted, found })
 }
 
 function count(n: number, noun: string): string {
@@ -98,7 +82,7 @@ function count(n: number, noun: string): string {
 /** The plain-text summary shown after an import: "Imported 3 conversations, 41 messages from …". */
 export function describeImport(result: ImportResult, written: ImportSummary): string {
   const messages = result.conversations.reduce((n, c) => n + c.messages.length, 0)
-  let text = `Imported ${count(result.conversations.length, 'conversation')}, ${count(messages, 'message')} from ${ARTICLES[result.source]} ${SOURCE_NAMES[result.source]}.`
+  let text = `Imported ${count(result.conversations.length, 'conversation')}, ${count(messages, 'message')} from ${SOURCE_ARTICLES[result.source]} ${SOURCE_NAMES[result.source]}.`
   const existing = written.mergedConversations + written.unchangedConversations
   if (existing > 0) {
     const who =

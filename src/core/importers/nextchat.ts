@@ -16,18 +16,18 @@
 import { titleFromQuestion } from '../conversation'
 import type { ChatMessage, MessageStatus } from '../types'
 import {
-  ImportError,
   contentText,
   countSkipped,
-  describeValue,
+  expectedAt,
   isObject,
   pathOf,
+  type Expected,
+  type ImportError,
   type ImportResult,
   type ImportedConversation,
   type Json,
 } from './common'
 
-const WHAT = 'NextChat backup'
 /** NextChat's `StoreKey.Chat`. */
 export const NEXTCHAT_CHAT_KEY = 'chat-next-web-store'
 
@@ -43,22 +43,22 @@ export function isNextChatBackup(value: Json): boolean {
  * System messages and a mask's preset context cannot be kept and are counted.
  */
 export function importNextChat(value: Json, now: number): ImportResult {
-  if (!isObject(value)) throw invalid('', 'an object', value)
+  if (!isObject(value)) throw invalid('', { type: 'object' }, value)
   const store = value[NEXTCHAT_CHAT_KEY]
   const storePath = pathOf('', NEXTCHAT_CHAT_KEY)
-  if (!isObject(store)) throw invalid(storePath, 'an object', store)
+  if (!isObject(store)) throw invalid(storePath, { type: 'object' }, store)
   const sessions = store.sessions
-  if (!Array.isArray(sessions)) throw invalid(pathOf(storePath, 'sessions'), 'a list of sessions', sessions)
+  if (!Array.isArray(sessions)) throw invalid(pathOf(storePath, 'sessions'), { type: 'session-list' }, sessions)
 
   const counts: Record<string, number> = {}
   const ids = new Set<string>()
   const conversations: ImportedConversation[] = []
   sessions.forEach((session, index) => {
     const path = pathOf(pathOf(storePath, 'sessions'), index)
-    if (!isObject(session)) throw invalid(path, 'a session object', session)
-    if (typeof session.id !== 'string' && typeof session.id !== 'number') throw invalid(pathOf(path, 'id'), 'a string or number id', session.id)
-    if (session.topic !== undefined && typeof session.topic !== 'string') throw invalid(pathOf(path, 'topic'), 'a string', session.topic)
-    if (!Array.isArray(session.messages)) throw invalid(pathOf(path, 'messages'), 'a list of messages', session.messages)
+    if (!isObject(session)) throw invalid(path, { type: 'session-object' }, session)
+    if (typeof session.id !== 'string' && typeof session.id !== 'number') throw invalid(pathOf(path, 'id'), { type: 'id' }, session.id)
+    if (session.topic !== undefined && typeof session.topic !== 'string') throw invalid(pathOf(path, 'topic'), { type: 'string' }, session.topic)
+    if (!Array.isArray(session.messages)) throw invalid(pathOf(path, 'messages'), { type: 'message-list' }, session.messages)
 
     let id = `nextchat-${session.id}`
     if (ids.has(id)) id = `${id}-${index}`
@@ -75,9 +75,9 @@ export function importNextChat(value: Json, now: number): ImportResult {
     const undated: ChatMessage[] = []
     session.messages.forEach((m, i) => {
       const messagePath = pathOf(pathOf(path, 'messages'), i)
-      if (!isObject(m)) throw invalid(messagePath, 'a message object', m)
-      if (typeof m.role !== 'string') throw invalid(pathOf(messagePath, 'role'), 'a role string', m.role)
-      const content = contentText(m.content, pathOf(messagePath, 'content'), WHAT, counts)
+      if (!isObject(m)) throw invalid(messagePath, { type: 'message-object' }, m)
+      if (typeof m.role !== 'string') throw invalid(pathOf(messagePath, 'role'), { type: 'role-string' }, m.role)
+      const content = contentText(m.content, pathOf(messagePath, 'content'), 'nextchat', counts)
       if (m.role !== 'user' && m.role !== 'assistant') {
         const what = m.role === 'system' ? 'system prompt' : `"${m.role}" message`
         counts[what] = (counts[what] ?? 0) + 1
@@ -190,7 +190,6 @@ function build(year: number, month: number, day: number, parts: (string | undefi
   return date.getTime()
 }
 
-function invalid(path: string, what: string, value: unknown): ImportError {
-  const where = path === '' ? 'the top level' : path
-  return new ImportError('invalid', `${WHAT}, ${where}: expected ${what}, got ${describeValue(value)}. Nothing was imported.`, where)
+function invalid(path: string, expected: Expected, value: unknown): ImportError {
+  return expectedAt('nextchat', path, expected, value)
 }

@@ -1,5 +1,7 @@
 /** Public surface of the persistence layer: import from here, not from the files behind it. */
-export { createRepository, PersistenceError, toPlainData } from './repository'
-export type { ConversationRecords, ImportSummary, Repository, RepositoryOptions, PersistenceErrorKind } from './repository'
+export { createRepository, toPlainData } from './repository'
+export type { ConversationRecords, ImportSummary, Repository, RepositoryOptions } from './repository'
+export { PersistenceError } from './errors'
+export type { ClosedBy, PersistenceErrorInfo, PersistenceErrorKind, StorageEvent } from './errors'
 export { DB_NAME, DB_VERSION, KV_KEYS } from './schema'
 export type { ChatDB } from './schema'

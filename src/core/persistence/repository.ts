@@ -2,41 +2,11 @@
 import { wrap } from 'idb'
 import { UNTITLED } from '../conversation'
 import type { ChatMessage, Conversation, GenerationParams, Settings } from '../types'
-import { DB_NAME, DB_VERSION, KV_KEYS, upgrade } from './schema'
+import { persistenceErrorText, isQuotaExceeded } from '../errorText'
+import { PersistenceError, type ClosedBy, type PersistenceErrorInfo } from './errors'
+import { DB_NAME, DB_VERSION, KV_KEYS, tombstoneKey, upgrade } from './schema'
 import type { ChatDatabase, UpgradeTransaction } from './schema'
-
-/** Why the history database could not be opened or used; the UI picks its wording by `kind`. */
-export type PersistenceErrorKind =
-  /** IndexedDB is missing or refused outright (private windows, blocked storage). */
-  | 'unavailable'
-  /** The stored database was written by a newer Inkstream build. */
-  | 'version'
-  /** Another tab keeps an older version open and did not let go in time. */
-  | 'blocked'
-  /** Opening never finished within `openTimeoutMs`. */
-  | 'timeout'
-  /** A schema upgrade step failed; the version-change transaction rolled back. */
-  | 'upgrade'
-  /** Any other open failure. */
-  | 'failed'
-  /** The connection was closed (by `close()`, a newer tab, or the browser) and no longer accepts calls. */
-  | 'closed'
-  /** An import would overwrite a record that belongs to something else; nothing was written. */
-  | 'conflict'
-  /** The conversation was deleted (possibly in another tab); writing to it would bring it back. */
-  | 'deleted'
-
-/** An error from the persistence layer with a discriminant the UI can switch on. */
-export class PersistenceError extends Error {
-  /** What went wrong, independent of the wording of `message`. */
-  readonly kind: PersistenceErrorKind
-
-  constructor(kind: PersistenceErrorKind, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'PersistenceError'
-    this.kind = kind
-  }
-}
+import { toFinishReason } from '../finishReason'
 
 /** Options of `createRepository`; every field is optional. */
 export interface RepositoryOptions {
@@ -66,8 +36,6 @@ export interface Repository {
   deleteConversation(id: string): Promise<void>
   /** A conversation's messages ordered by `seq`. */
   listMessages(conversationId: string): Promise<ChatMessage[]>
-  /** Creates or replaces one message; the streaming checkpoint path, one small write per call. */
-  putMessage(message: ChatMessage): Promise<void>
   /** One message, or `undefined`. */
   getMessage(id: string): Promise<ChatMessage | undefined>
   /**
@@ -150,28 +118,27 @@ const DEFAULT_OPEN_TIMEOUT_MS = 10_000
 export async function createRepository(options: RepositoryOptions = {}): Promise<Repository> {
   const raw = await openDatabase(options)
   const db = wrap(raw) as unknown as ChatDatabase
-  let closedBecause: string | undefined
+  let closedBy: ClosedBy | undefined
 
   // Attached in the same task as the open resolved, so no event can slip in before.
   raw.addEventListener('versionchange', () => {
     // Holding on would block the newer tab's upgrade forever; it owns the schema now.
     raw.close()
-    closedBecause ??= 'Inkstream was updated in another tab. Reload this tab to keep saving your history.'
+    closedBy ??= 'versionchange'
     options.onVersionChange?.()
   })
   raw.addEventListener('close', () => {
-    closedBecause ??=
-      'The browser closed the history database (site data may have been cleared). Reload to keep saving.'
+    closedBy ??= 'terminated'
     options.onTerminated?.()
   })
 
   // A closed connection would otherwise throw an opaque InvalidStateError from deep inside idb.
   const live = (): ChatDatabase => {
-    if (closedBecause !== undefined) throw new PersistenceError('closed', closedBecause)
+    if (closedBy !== undefined) throw failure({ kind: 'closed', closedBy })
     return db
   }
 
-  return {
+  return withQuotaErrors({
     async listConversations() {
       const byUpdated = await live().getAllFromIndex('conversations', 'by-updated')
       return byUpdated.reverse()
@@ -185,7 +152,7 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
       const plain = checkConversation(toPlainData(conversation))
       const tx = live().transaction(['conversations', 'kv'], 'readwrite')
       await runInTransaction(tx, async () => {
-        if ((await tx.objectStore('kv').getKey(tombstone(plain.id))) !== undefined) return
+        if ((await tx.objectStore('kv').getKey(tombstoneKey(plain.id))) !== undefined) return
         await tx.objectStore('conversations').put(plain)
       })
     },
@@ -198,14 +165,15 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
         await issueAll([
           () => tx.objectStore('conversations').delete(id),
           // A tombstone, so a slower tab still streaming into it cannot bring it back.
-          () => tx.objectStore('kv').put(Date.now(), tombstone(id)),
+          () => tx.objectStore('kv').put(Date.now(), tombstoneKey(id)),
           ...keys.map((key) => () => messages.delete(key)),
         ])
       })
     },
 
     async getMessage(id) {
-      return live().get('messages', id)
+      const record = await live().get('messages', id)
+      return record && fromStored(record)
     },
 
     async saveMessage(message, conversationIfMissing) {
@@ -217,7 +185,7 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
         const conversations = tx.objectStore('conversations')
         if ((await conversations.getKey(plain.conversationId)) === undefined) {
           if (!meta || meta.id !== plain.conversationId) return
-          if ((await tx.objectStore('kv').getKey(tombstone(meta.id))) !== undefined) return
+          if ((await tx.objectStore('kv').getKey(tombstoneKey(meta.id))) !== undefined) return
           await conversations.put(meta)
         }
         await tx.objectStore('messages').put(plain)
@@ -243,16 +211,11 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
     },
 
     async isDeleted(id) {
-      return (await live().getKey('kv', tombstone(id))) !== undefined
+      return (await live().getKey('kv', tombstoneKey(id))) !== undefined
     },
 
     async listMessages(conversationId) {
-      return live().getAllFromIndex('messages', 'by-conversation', conversationRange(conversationId))
-    },
-
-    async putMessage(message) {
-      const plain = checkMessage(toPlainData(message))
-      await live().put('messages', plain)
+      return (await live().getAllFromIndex('messages', 'by-conversation', conversationRange(conversationId))).map(fromStored)
     },
 
     async putTurn(conversation, messages) {
@@ -267,8 +230,8 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
       }
       const tx = live().transaction(['conversations', 'messages', 'kv'], 'readwrite')
       await runInTransaction(tx, async () => {
-        if ((await tx.objectStore('kv').getKey(tombstone(plainConversation.id))) !== undefined) {
-          throw new PersistenceError('deleted', 'This conversation was deleted in another tab; the message was not saved.')
+        if ((await tx.objectStore('kv').getKey(tombstoneKey(plainConversation.id))) !== undefined) {
+          throw failure({ kind: 'deleted' })
         }
         const conversationStore = tx.objectStore('conversations')
         const stored = await conversationStore.get(plainConversation.id)
@@ -330,7 +293,7 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
       ])
       const byConversation = new Map<string, ChatMessage[]>(conversations.map((c) => [c.id, []]))
       // The index is ordered by [conversationId, seq], so each list comes out in seq order.
-      for (const message of messages) byConversation.get(message.conversationId)?.push(message)
+      for (const message of messages) byConversation.get(message.conversationId)?.push(fromStored(message))
       return conversations.map((conversation) => ({ conversation, messages: byConversation.get(conversation.id) ?? [] }))
     },
 
@@ -381,10 +344,7 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
           )
           const clash = elsewhere.find((key) => key !== undefined)
           if (clash !== undefined) {
-            throw new PersistenceError(
-              'conflict',
-              `A message with id ${clash} is already stored in another conversation; nothing was imported.`,
-            )
+            throw failure({ kind: 'conflict', recordId: clash })
           }
           const merged = mergeConversation(stored === undefined ? undefined : { conversation: stored, messages: storedMessages }, incoming)
           if (stored === undefined) summary.addedConversations += 1
@@ -393,7 +353,7 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
           summary.addedMessages += merged.added
           summary.updatedMessages += merged.updated
           // Importing is an explicit wish to have this conversation back, even if it was deleted.
-          writes.push(() => tx.objectStore('kv').delete(tombstone(id)))
+          writes.push(() => tx.objectStore('kv').delete(tombstoneKey(id)))
           if (merged.conversation) {
             const record = merged.conversation
             writes.push(() => conversationStore.put(record))
@@ -410,10 +370,10 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
     },
 
     close() {
-      closedBecause ??= 'The history database was closed.'
+      closedBy ??= 'close'
       db.close()
     },
-  }
+  })
 }
 
 /**
@@ -468,11 +428,6 @@ function mergeTurnMeta(stored: Conversation | undefined, incoming: Conversation)
   }
 }
 
-/** The kv key marking a deleted conversation. */
-function tombstone(conversationId: string): string {
-  return `deleted:${conversationId}`
-}
-
 /**
  * Returns a plain, structured-cloneable copy of JSON-safe data.
  * Vue's reactive proxies (even nested ones left inside a `toRaw`'d object) make IndexedDB throw
@@ -483,6 +438,19 @@ export function toPlainData<T>(value: T): T {
   const json = JSON.stringify(value)
   if (json === undefined) throw new TypeError('Cannot store a value that has no JSON form')
   return JSON.parse(json) as T
+}
+
+/**
+ * A record as the app reads it. Builds before the decoder normalised finish reasons stored the
+ * provider's own word (`content_filter`, `sensitive`…); reading maps it, so no migration is needed.
+ */
+function fromStored(message: ChatMessage): ChatMessage {
+  const raw: unknown = message.finishReason
+  if (raw === undefined) return message
+  const finishReason = toFinishReason(raw)
+  if (finishReason === raw) return message
+  const { finishReason: _old, ...rest } = message
+  return finishReason === undefined ? rest : { ...rest, finishReason }
 }
 
 function checkConversation(conversation: Conversation): Conversation {
@@ -520,7 +488,7 @@ function conversationRange(conversationId: string): IDBKeyRange {
  * issued are never committed on their own.
  */
 async function runInTransaction(
-  tx: { readonly done: Promise<void>; abort(): void },
+  tx: { readonly done: Promise<void>; readonly error: DOMException | null; abort(): void },
   work: () => Promise<unknown>,
 ): Promise<void> {
   const done = tx.done
@@ -534,8 +502,26 @@ async function runInTransaction(
       // Already finished or aborting: nothing left to roll back.
     }
     await done.catch(() => undefined)
-    throw error
+    throw asQuota(error, tx.error)
   }
+}
+
+/** The repository with every call's QuotaExceededError (thrown or aborting its transaction) as a `quota` PersistenceError. */
+function withQuotaErrors(repository: Repository): Repository {
+  const guarded: Record<string, unknown> = {}
+  for (const [name, method] of Object.entries(repository) as [string, (...args: unknown[]) => unknown][]) {
+    guarded[name] =
+      name === 'close'
+        ? method
+        : async (...args: unknown[]) => {
+            try {
+              return await method(...args)
+            } catch (error) {
+              throw asQuota(error)
+            }
+          }
+  }
+  return guarded as unknown as Repository
 }
 
 /**
@@ -584,8 +570,8 @@ function openDatabase(options: RepositoryOptions): Promise<IDBDatabase> {
       settle(() =>
         reject(
           sawBlocked
-            ? new PersistenceError('blocked', 'Saved history is held open by another Inkstream tab. Close other Inkstream tabs, then reload.')
-            : new PersistenceError('timeout', 'The browser did not open saved history in time. Reload the page; history will not be saved until then.'),
+            ? failure({ kind: 'blocked' })
+            : failure({ kind: 'timeout' }),
         ),
       )
     }, timeoutMs)
@@ -623,33 +609,29 @@ function openDatabase(options: RepositoryOptions): Promise<IDBDatabase> {
 }
 
 function unavailable(cause: unknown): PersistenceError {
-  return new PersistenceError(
-    'unavailable',
-    'This browser window does not allow saving history (IndexedDB is unavailable, e.g. in some private modes). Chats work but will not be saved.',
-    { cause },
-  )
+  return failure({ kind: 'unavailable', cause })
 }
 
 function classifyOpenError(error: DOMException | null, upgradeError: unknown): PersistenceError {
-  if (upgradeError !== undefined) {
-    return new PersistenceError(
-      'upgrade',
-      `Upgrading saved history failed, so it was left unchanged (${describe(upgradeError)}). Export your conversations from another tab or reload.`,
-      { cause: upgradeError },
-    )
-  }
-  if (error?.name === 'VersionError') {
-    return new PersistenceError(
-      'version',
-      'Saved history was written by a newer version of Inkstream. Reload the page to get the newest version.',
-      { cause: error },
-    )
-  }
+  if (upgradeError !== undefined) return failure({ kind: 'upgrade', cause: upgradeError })
+  if (error?.name === 'VersionError') return failure({ kind: 'version', cause: error })
   if (error?.name === 'InvalidStateError' || error?.name === 'SecurityError') return unavailable(error)
-  return new PersistenceError('failed', `Could not open saved history: ${describe(error)}.`, { cause: error })
+  return failure({ kind: 'failed', cause: error })
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error || error instanceof DOMException) return `${error.name}: ${error.message}`
-  return String(error)
+/** A PersistenceError whose message is its UI text (see `errorText.ts`). */
+function failure(info: PersistenceErrorInfo): PersistenceError {
+  const { kind, ...details } = info
+  return new PersistenceError(kind, persistenceErrorText(info), details)
+}
+
+/**
+ * A full disk as a `quota` PersistenceError, whether the engine threw QuotaExceededError itself or
+ * aborted the transaction with it (the requests then fail with AbortError and `tx.error` says why).
+ */
+function asQuota(error: unknown, txError?: unknown): unknown {
+  if (error instanceof PersistenceError) return error
+  if (isQuotaExceeded(error)) return failure({ kind: 'quota', cause: error })
+  if (isQuotaExceeded(txError)) return failure({ kind: 'quota', cause: txError })
+  return error
 }

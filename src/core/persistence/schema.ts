@@ -8,13 +8,24 @@ export const DB_NAME = 'inkstream'
 /** Current schema version; bump it and add an `if (oldVersion < n)` step to change the schema. */
 export const DB_VERSION = 2
 
-/** Well-known keys of the `kv` store, so every layer spells them the same way. */
+/** Every key of the `kv` store, so every layer spells them the same way. */
 export const KV_KEYS = {
+  /** The saved Settings (never read back into a backup with its API key). */
   settings: 'settings',
+  /** The conversation open when the page was last used. */
   activeConversationId: 'activeConversationId',
+  /** The composer's unsent text. */
   draft: 'draft',
+  /** Epoch ms of the last successful backup download. */
   lastBackupAt: 'lastBackupAt',
+  /** Prefix of the tombstone of a deleted conversation, `deleted:<id>` (see `tombstoneKey`). */
+  deletedPrefix: 'deleted:',
 } as const
+
+/** The kv key marking a deleted conversation, so no slower tab can bring it back. */
+export function tombstoneKey(conversationId: string): string {
+  return `${KV_KEYS.deletedPrefix}${conversationId}`
+}
 
 /** The stores and indexes of the history database. */
 export interface ChatDB extends DBSchema {

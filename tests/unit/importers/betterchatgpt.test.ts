@@ -76,14 +76,14 @@ describe('BetterChatGPT: malformed files name the JSON path', () => {
     const noMessages = structuredClone(good)
     delete noMessages.chats[1].messages
     const error = importError(() => importBetterChatGpt(noMessages, NOW))
-    expect(error.location).toBe('chats[1].messages')
+    expect(error.path).toBe('chats[1].messages')
     expect(error.message).toContain('expected a list of messages, got nothing (the field is missing)')
     const badRole = structuredClone(good)
     badRole.chats[0].messages[1].role = null
-    expect(importError(() => importBetterChatGpt(badRole, NOW)).location).toBe('chats[0].messages[1].role')
+    expect(importError(() => importBetterChatGpt(badRole, NOW)).path).toBe('chats[0].messages[1].role')
     const badPart = structuredClone(good)
     badPart.chats[1].messages[1].content[0] = { type: 'text', text: 7 }
-    expect(importError(() => importBetterChatGpt(badPart, NOW)).location).toBe('chats[1].messages[1].content[0].text')
+    expect(importError(() => importBetterChatGpt(badPart, NOW)).path).toBe('chats[1].messages[1].content[0].text')
   })
 
   it('an unknown export version', () => {

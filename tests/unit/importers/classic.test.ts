@@ -92,7 +92,9 @@ describe('importClassicTranscript: malformed files name the line and import noth
   it('an Answer header without a Question', () => {
     const error = importError(() => importText(`\n[2024-01-01 08:00:00] Answer:\nhello\n${DASHES}\n`))
     expect(error.kind).toBe('invalid')
-    expect(error.location).toBe('line 2')
+    expect(error.line).toBe(2)
+    expect(error.path).toBeUndefined()
+    expect(error.problem).toEqual({ problem: 'transcript', line: 2, transcript: 'answer-without-question' })
     expect(error.message).toBe(
       "conversation.txt line 2: an 'Answer:' header without a 'Question:' header before it. Nothing was imported.",
     )
@@ -102,7 +104,8 @@ describe('importClassicTranscript: malformed files name the line and import noth
     const good = fixture('classic-conversation.txt')
     const cut = good.slice(0, good.indexOf('[2025-01-22 18:45:00] Answer:'))
     const error = importError(() => importText(cut))
-    expect(error.location).toBe(`line ${cut.split('\n').indexOf('[2025-01-22 18:45:00] Question:') + 1}`)
+    expect(error.line).toBe(cut.split('\n').indexOf('[2025-01-22 18:45:00] Question:') + 1)
+    expect(error.problem).toMatchObject({ transcript: 'question-without-answer' })
     expect(error.message).toContain("this 'Question:' header has no 'Answer:' header after it")
   })
 

@@ -94,9 +94,9 @@ describe('NextChat: malformed files name the JSON path', () => {
     )
     const badMessage = structuredClone(good)
     badMessage['chat-next-web-store'].sessions[1].messages[0] = 'hello'
-    expect(importError(() => importNextChat(badMessage, NOW)).location).toBe('["chat-next-web-store"].sessions[1].messages[0]')
+    expect(importError(() => importNextChat(badMessage, NOW)).path).toBe('["chat-next-web-store"].sessions[1].messages[0]')
     const noId = structuredClone(good)
     delete noId['chat-next-web-store'].sessions[0].id
-    expect(importError(() => importNextChat(noId, NOW)).location).toBe('["chat-next-web-store"].sessions[0].id')
+    expect(importError(() => importNextChat(noId, NOW)).path).toBe('["chat-next-web-store"].sessions[0].id')
   })
 })

@@ -2,9 +2,17 @@
 // each test still gets its own engine through `new IDBFactory()`.
 import 'fake-indexeddb/auto'
 import { IDBFactory } from 'fake-indexeddb'
+import { expect } from 'vitest'
 import { createRepository } from '../../../src/core/persistence'
 import type { Repository, RepositoryOptions } from '../../../src/core/persistence'
 import type { ChatMessage, Conversation, Settings } from '../../../src/core/types'
+
+/** What a write that hit a full disk rejects with: a `quota` PersistenceError carrying the engine's error. */
+export const QUOTA = {
+  name: 'PersistenceError',
+  kind: 'quota',
+  cause: expect.objectContaining({ name: 'QuotaExceededError' }),
+}
 
 /** A repository on a fresh, private in-memory engine. */
 export function openTestRepository(options: RepositoryOptions = {}): Promise<Repository> {

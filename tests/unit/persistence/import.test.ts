@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { conversation, message, openTestRepository, settings } from './fixtures'
+import { QUOTA, conversation, message, openTestRepository, settings } from './fixtures'
 import type { ConversationRecords, Repository } from '../../../src/core/persistence'
 import type { ChatMessage } from '../../../src/core/types'
 
@@ -139,7 +139,7 @@ describe('importConversations', () => {
       return originalPut.call(this, value, key)
     })
     const changedX = { conversation: conversation('x', 2000, 'after'), messages: [message('x', 0, { content: 'changed', updatedAt: Date.now() })] }
-    await expect(repo.importConversations([item('a', 3), changedX, item('c', 3)])).rejects.toMatchObject({ name: 'QuotaExceededError' })
+    await expect(repo.importConversations([item('a', 3), changedX, item('c', 3)])).rejects.toMatchObject(QUOTA)
     vi.restoreAllMocks()
     expect(await dump(repo)).toEqual(before)
     repo.close()

@@ -141,6 +141,6 @@ describe('connection lifecycle', () => {
     const repo = await openTestRepository()
     repo.close()
     await expect(repo.getSettings()).rejects.toMatchObject({ kind: 'closed' })
-    await expect(repo.putMessage(message('c', 0))).rejects.toMatchObject({ kind: 'closed' })
+    await expect(repo.saveMessage(message('c', 0), conversation('c'))).rejects.toMatchObject({ kind: 'closed' })
   })
 })

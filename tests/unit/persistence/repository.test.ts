@@ -1,6 +1,7 @@
 import { describe, it, expect, vi, afterEach } from 'vitest'
 import { reactive, toRaw } from 'vue'
-import { conversation, message, openTestRepository, settings } from './fixtures'
+import { QUOTA, conversation, message, openTestRepository, settings } from './fixtures'
+import { KV_KEYS, PersistenceError, toPlainData } from '../../../src/core/persistence'
 import type { ChatMessage } from '../../../src/core/types'
 
 afterEach(() => {
@@ -66,11 +67,11 @@ describe('messages', () => {
     })
     // seq 10 has an id that sorts before seq 2's: order must come from seq.
     const later = message('c', 10, { id: 'c-a-first' })
-    await repo.putMessage(later)
-    await repo.putMessage(message('c', 2))
-    await repo.putMessage(full)
-    await repo.putMessage(message('c', 0))
-    await repo.putMessage(message('other', 0))
+    await repo.saveMessage(later, conversation('c'))
+    await repo.saveMessage(message('c', 2), conversation('c'))
+    await repo.saveMessage(full, conversation('c'))
+    await repo.saveMessage(message('c', 0), conversation('c'))
+    await repo.saveMessage(message('other', 0), conversation('other'))
 
     expect(await repo.listMessages('c')).toEqual([message('c', 0), full, message('c', 2), later])
     repo.close()
@@ -78,18 +79,33 @@ describe('messages', () => {
 
   it('replaces a message on a second put (the streaming checkpoint path)', async () => {
     const repo = await openTestRepository()
-    await repo.putMessage(message('c', 1, { content: 'part', status: 'streaming' }))
-    await repo.putMessage(message('c', 1, { content: 'partial answer', status: 'done' }))
+    await repo.saveMessage(message('c', 1, { content: 'part', status: 'streaming' }), conversation('c'))
+    await repo.saveMessage(message('c', 1, { content: 'partial answer', status: 'done' }), conversation('c'))
     expect(await repo.listMessages('c')).toEqual([message('c', 1, { content: 'partial answer', status: 'done' })])
+    repo.close()
+  })
+
+  it('reads finish reasons an older build stored in the provider’s own words as normalised ones', async () => {
+    const repo = await openTestRepository()
+    // What a build before normalisation wrote: SiliconFlow's `sensitive`, OpenAI's `content_filter`.
+    const legacy = (seq: number, finishReason: string) => ({ ...message('c', seq, { status: 'done' }), finishReason }) as unknown as ChatMessage
+    await repo.saveMessage(legacy(1, 'sensitive'), conversation('c'))
+    await repo.saveMessage(legacy(3, 'content_filter'), conversation('c'))
+    await repo.saveMessage(legacy(5, 'length'), conversation('c'))
+    const listed = await repo.listMessages('c')
+    expect(listed.map((m) => m.finishReason)).toEqual(['filtered', 'filtered', 'length'])
+    expect((await repo.getMessage(listed[0]!.id))?.finishReason).toBe('filtered')
+    const [exported] = await repo.exportConversations()
+    expect(exported!.messages.map((m) => m.finishReason)).toEqual(['filtered', 'filtered', 'length'])
     repo.close()
   })
 
   it('rejects records whose keys would hide them from their conversation', async () => {
     const repo = await openTestRepository()
-    await expect(repo.putMessage(message('c', 0, { seq: Number.NaN }))).rejects.toThrow(TypeError)
-    await expect(repo.putMessage(message('c', 0, { seq: 1.5 }))).rejects.toThrow('seq')
-    await expect(repo.putMessage(message('', 0))).rejects.toThrow('conversationId')
-    await expect(repo.putMessage(message('c', 0, { id: '' }))).rejects.toThrow('id')
+    await expect(repo.saveMessage(message('c', 0, { seq: Number.NaN }), conversation('c'))).rejects.toThrow(TypeError)
+    await expect(repo.saveMessage(message('c', 0, { seq: 1.5 }), conversation('c'))).rejects.toThrow('seq')
+    await expect(repo.saveMessage(message('', 0), conversation(''))).rejects.toThrow('conversationId')
+    await expect(repo.saveMessage(message('c', 0, { id: '' }), conversation('c'))).rejects.toThrow('id')
     await expect(repo.putConversation({ ...conversation('c'), updatedAt: Number.NaN })).rejects.toThrow('updatedAt')
     expect(await repo.listMessages('c')).toEqual([])
     repo.close()
@@ -127,11 +143,59 @@ describe('putTurn', () => {
     })
 
     const after = conversation('c', 2000, 'after')
-    await expect(repo.putTurn(after, [message('c', 1), message('c', 2)])).rejects.toMatchObject({ name: 'QuotaExceededError' })
+    await expect(repo.putTurn(after, [message('c', 1), message('c', 2)])).rejects.toMatchObject(QUOTA)
     vi.restoreAllMocks()
 
     expect(await repo.getConversation('c')).toEqual(before)
     expect(await repo.listMessages('c')).toEqual([message('c', 0)])
+    repo.close()
+  })
+
+  it('reports a full disk that aborts the transaction at commit as a quota error, and writes neither record', async () => {
+    const repo = await openTestRepository()
+    const quota = new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+    const originalPut = IDBObjectStore.prototype.put
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      const request = originalPut.call(this, value, key)
+      // How Chromium reports a full disk: the requests were accepted, then the whole transaction
+      // aborts with QuotaExceededError as its error, and the requests fail with AbortError.
+      if ((value as { id?: string }).id === 'c-m1') {
+        Object.defineProperty(this.transaction, 'error', { get: () => quota, configurable: true })
+        this.transaction.abort()
+      }
+      return request
+    })
+
+    const rejection = await repo.putTurn(conversation('c'), [message('c', 0), message('c', 1)]).catch((e: unknown) => e)
+    vi.restoreAllMocks()
+    expect(rejection).toBeInstanceOf(PersistenceError)
+    expect(rejection).toMatchObject({ kind: 'quota', cause: quota })
+    expect(await repo.getConversation('c')).toBeUndefined()
+    expect(await repo.listMessages('c')).toEqual([])
+    repo.close()
+  })
+
+  it('reports a full disk on the single-request writes (settings, key-value state) as a quota error', async () => {
+    const repo = await openTestRepository()
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+    })
+    await expect(repo.putValue(KV_KEYS.draft, 'a long draft')).rejects.toMatchObject(QUOTA)
+    await expect(repo.putSettings(settings())).rejects.toMatchObject(QUOTA)
+    await expect(repo.putConversation(conversation('c'))).rejects.toMatchObject(QUOTA)
+    vi.restoreAllMocks()
+    expect(await repo.getValue(KV_KEYS.draft)).toBeUndefined()
+    repo.close()
+  })
+
+  it('passes every other engine error through unchanged', async () => {
+    const repo = await openTestRepository()
+    const clone = new DOMException('could not be cloned', 'DataCloneError')
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw clone
+    })
+    await expect(repo.putValue('x', 1)).rejects.toBe(clone)
+    await expect(repo.putTurn(conversation('c'), [message('c', 0)])).rejects.toBe(clone)
     repo.close()
   })
 
@@ -173,7 +237,7 @@ describe('plain data', () => {
     const proxied = new Proxy(plain, {})
     expect(() => structuredClone(proxied)).toThrow()
 
-    await repo.putMessage(proxied)
+    await repo.saveMessage(proxied, conversation('c'))
     expect(await repo.listMessages('c')).toEqual([plain])
     repo.close()
   })
@@ -184,9 +248,9 @@ describe('plain data', () => {
     const params = settings().params
 
     const state = reactive({ message: message('c', 1, { usage }) })
-    await repo.putMessage(state.message)
+    await repo.saveMessage(state.message, conversation('c'))
     const nested = { ...toRaw(state.message), id: 'nested', usage: reactive({ ...usage }) }
-    await repo.putMessage(nested)
+    await repo.saveMessage(nested, conversation('c'))
     await repo.putSettings({ ...settings(), params: reactive({ ...params }) })
     await repo.putTurn(reactive(conversation('c')), [reactive(message('c', 2))])
 
@@ -199,10 +263,34 @@ describe('plain data', () => {
     repo.close()
   })
 
+  it('toPlainData reads through proxies at every depth, including a proxy around a proxy', () => {
+    const inner = { promptTokens: 1, completionTokens: 2, totalTokens: 3 }
+    const value = new Proxy({ id: 'm', usage: new Proxy(new Proxy(inner, {}), {}), list: [new Proxy({ a: 1 }, {})] }, {})
+    expect(() => structuredClone(value)).toThrow()
+    const copy = toPlainData(value)
+    expect(copy).toEqual({ id: 'm', usage: inner, list: [{ a: 1 }] })
+    expect(structuredClone(copy)).toEqual(copy)
+    expect(copy.usage).not.toBe(inner)
+  })
+
+  it('toPlainData copies Vue reactive state (deeply reactive and shallow-raw mixes) into clonable data', () => {
+    const state = reactive({ settings: settings(), nested: { deeper: { list: [1, 2] } } })
+    const mixed = { ...toRaw(state), extra: reactive({ x: [reactive({ y: 1 })] }) }
+    expect(() => structuredClone(mixed)).toThrow()
+    const copy = toPlainData(mixed)
+    expect(structuredClone(copy)).toEqual({ settings: settings(), nested: { deeper: { list: [1, 2] } }, extra: { x: [{ y: 1 }] } })
+  })
+
+  it('toPlainData drops undefined fields and refuses values without a JSON form', () => {
+    expect(toPlainData({ a: 1, b: undefined })).toEqual({ a: 1 })
+    expect(() => toPlainData(undefined)).toThrow(TypeError)
+    expect(() => toPlainData({ big: 1n })).toThrow(TypeError)
+  })
+
   it('does not keep a reference to the caller’s object', async () => {
     const repo = await openTestRepository()
     const m = message('c', 0)
-    await repo.putMessage(m)
+    await repo.saveMessage(m, conversation('c'))
     m.content = 'changed later'
     expect((await repo.listMessages('c'))[0]?.content).toBe('问题 0')
     repo.close()
@@ -210,6 +298,17 @@ describe('plain data', () => {
 })
 
 describe('settings and key-value state', () => {
+  it('keeps every key it writes in KV_KEYS: settings, and tombstones under the deleted prefix', async () => {
+    const repo = await openTestRepository()
+    await repo.putSettings(settings())
+    expect(await repo.getValue(KV_KEYS.settings)).toEqual(settings())
+    await repo.putTurn(conversation('gone'), [message('gone', 0)])
+    await repo.deleteConversation('gone')
+    expect(await repo.getValue(`${KV_KEYS.deletedPrefix}gone`)).toEqual(expect.any(Number))
+    expect(await repo.isDeleted('gone')).toBe(true)
+    repo.close()
+  })
+
   it('round-trips settings', async () => {
     const repo = await openTestRepository()
     expect(await repo.getSettings()).toBeUndefined()
@@ -263,8 +362,8 @@ describe('recoverInterrupted', () => {
 
   it('leaves recently checkpointed answers alone when given a cut-off', async () => {
     const repo = await openTestRepository()
-    await repo.putMessage(message('a', 1, { status: 'streaming', updatedAt: 1000 }))
-    await repo.putMessage(message('b', 1, { status: 'streaming', updatedAt: 9000 }))
+    await repo.saveMessage(message('a', 1, { status: 'streaming', updatedAt: 1000 }), conversation('a'))
+    await repo.saveMessage(message('b', 1, { status: 'streaming', updatedAt: 9000 }), conversation('b'))
     expect(await repo.recoverInterrupted({ updatedBefore: 5000 })).toBe(1)
     expect((await repo.listMessages('a'))[0]?.status).toBe('interrupted')
     expect((await repo.listMessages('b'))[0]?.status).toBe('streaming')

@@ -14,10 +14,10 @@ describe('streaming saves', () => {
     for (const [i, chunk] of chunks.entries()) {
       text += chunk
       // Each checkpoint is its own transaction, so timers in between can never outlive one.
-      await repo.putMessage(message('c', 1, { content: text, status: 'streaming', updatedAt: 1_700_000_000_000 + i }))
+      await repo.saveMessage(message('c', 1, { content: text, status: 'streaming', updatedAt: 1_700_000_000_000 + i }), conversation('c'))
       if (random() < 0.3) await delay(Math.floor(random() * 3))
     }
-    await repo.putMessage(message('c', 1, { content: text, status: 'done' }))
+    await repo.saveMessage(message('c', 1, { content: text, status: 'done' }), conversation('c'))
 
     const stored = await repo.listMessages('c')
     expect(stored).toHaveLength(2)
@@ -28,11 +28,11 @@ describe('streaming saves', () => {
 
   it('applies overlapping (unawaited) checkpoints in call order, so the last one wins', async () => {
     const repo = await openTestRepository()
-    const saves: Promise<void>[] = []
+    const saves: Promise<boolean>[] = []
     let text = ''
     for (let i = 0; i < 200; i++) {
       text += `${i},`
-      saves.push(repo.putMessage(message('c', 1, { content: text, status: 'streaming' })))
+      saves.push(repo.saveMessage(message('c', 1, { content: text, status: 'streaming' }), conversation('c')))
     }
     await Promise.all(saves)
     expect((await repo.listMessages('c'))[0]?.content).toBe(text)

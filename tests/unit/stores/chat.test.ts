@@ -189,7 +189,7 @@ describe('chat store', () => {
     const openId = first.chat.activeId
     // Simulate a tab that closed mid-stream.
     const [, answer] = await repository.listMessages(openId!)
-    await repository.putMessage({ ...answer!, status: 'streaming', content: 'cut' })
+    await repository.saveMessage({ ...answer!, status: 'streaming', content: 'cut' })
     // Hiding the page (which a reload does first) writes settings changed a moment ago.
     await first.settings.flush()
 
