@@ -43,6 +43,10 @@ export async function registerServiceWorker(onUpdateReady: () => void): Promise<
   workbox.addEventListener('controlling', () => {
     if (applying) location.reload()
   })
+  // A first install that failed (storage full mid-download) leaves a partial copy behind: give the space back.
+  workbox.addEventListener('redundant', () => {
+    if (!registration?.active) void dropPartialCopy()
+  })
   registration = await workbox.register()
   lastCheck = Date.now()
   setInterval(checkForUpdate, UPDATE_CHECK_INTERVAL_MS)
@@ -59,6 +63,14 @@ async function roomForOfflineCopy(): Promise<boolean> {
     return quota === undefined || quota - (usage ?? 0) >= MIN_FREE_BYTES_FOR_OFFLINE_COPY
   } catch {
     return true
+  }
+}
+
+async function dropPartialCopy(): Promise<void> {
+  try {
+    for (const name of await caches.keys()) if (name.startsWith('workbox-precache')) await caches.delete(name)
+  } catch (error) {
+    console.warn('A partial offline copy could not be removed.', error)
   }
 }
 
