@@ -124,7 +124,9 @@ function serviceWorker(): PluginOption {
     },
     workbox: {
       globPatterns: ['**/*.{html,js,css,woff2,svg,png,webmanifest}'],
-      navigateFallback: 'index.html',
+      // No navigation fallback: the app has one URL (its folder, or index.html), which the precache
+      // serves itself, so other pages a host keeps under the same folder are never replaced by the app.
+      navigateFallback: null,
       cleanupOutdatedCaches: true,
       // The first visit's page is controlled at once, so a version deployed while it is open waits for it too.
       clientsClaim: true,

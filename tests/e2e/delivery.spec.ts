@@ -132,6 +132,11 @@ test('the service worker never answers or caches an API request', async ({ page 
   expect(cached.length).toBeGreaterThan(10)
   expect(cached.filter((url) => !url.startsWith(host.url))).toEqual([])
   await expectCleanPage(page)
+
+  // Another page the host keeps in the same folder is the host's, not replaced by the app.
+  const other = await page.goto(`${host.url}notes/readme.html`)
+  expect(other?.status()).toBe(404)
+  expect(other?.fromServiceWorker()).toBe(false)
 })
 
 test('a new version is offered while nothing streams, and waits while an answer streams', async ({ page }) => {
