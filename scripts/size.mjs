@@ -27,6 +27,14 @@ if (initialJs.size === 0) {
   console.error('dist/index.html loads no module script: cannot measure the first load.')
   process.exit(1)
 }
+// A chunk that an initial chunk imports statically loads first too, preloaded or not (`import("…")`,
+// with its parenthesis, is a lazy load and is not followed).
+for (const chunk of initialJs) {
+  const code = readFileSync(join(dist, chunk), 'utf8')
+  for (const [, spec] of code.matchAll(/(?:\bfrom|\bimport)\s*["'](\.\.?\/[^"']+\.js)["']/g)) {
+    initialJs.add(join(chunk, '..', spec).split('\\').join('/'))
+  }
+}
 
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
