@@ -1,6 +1,9 @@
 /// <reference types="vitest/config" />
-import { defineConfig, type Plugin } from 'vite'
+import { resolve } from 'node:path'
+import { defineConfig, type Plugin, type PluginOption } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import { VitePWA } from 'vite-plugin-pwa'
+import { singleFile } from './scripts/singleFile.ts'
 
 /**
  * The page holds the user's API key, so the production build forbids inline and foreign scripts
@@ -20,20 +23,49 @@ import vue from '@vitejs/plugin-vue'
  *   `<img src=https://…>` is still blocked here, the second wall behind the renderer.
  * - KaTeX fonts and stylesheet and highlight.js are bundled chunks: 'self'.
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "style-src-attr 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "media-src 'none'",
-  "object-src 'none'",
-  "frame-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  'connect-src *',
-].join('; ')
+const POLICY = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+  'style-src-attr': ["'unsafe-inline'"],
+  'img-src': ["'self'", 'data:', 'blob:'],
+  'font-src': ["'self'"],
+  'media-src': ["'none'"],
+  'object-src': ["'none'"],
+  'frame-src': ["'none'"],
+  // The service worker (sw.js) and the web app manifest come from this origin only.
+  'worker-src': ["'self'"],
+  'manifest-src': ["'self'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+  'connect-src': ['*'],
+}
+
+type Policy = Record<string, string[]>
+
+function serialize(policy: Policy): string {
+  return Object.entries(policy).map(([name, sources]) => `${name} ${sources.join(' ')}`).join('; ')
+}
+
+/** The policy of the hosted build (also what the README tells hosts to send as a header). */
+export const CONTENT_SECURITY_POLICY = serialize(POLICY)
+
+/**
+ * The single file has no origin to trust ('self' is meaningless on file://): its one script and one
+ * stylesheet are allowed by hash, fonts and icons are data: URLs, and there is no worker or manifest.
+ */
+function singleFilePolicy({ script, style }: { script: string; style: string }): string {
+  return serialize({
+    ...POLICY,
+    'default-src': ["'none'"],
+    'script-src': [script],
+    'style-src': [style],
+    'img-src': ['data:', 'blob:'],
+    'font-src': ['data:'],
+    'worker-src': ["'none'"],
+    'manifest-src': ["'none'"],
+  })
+}
 
 function contentSecurityPolicy(): Plugin {
   return {
@@ -45,11 +77,94 @@ function contentSecurityPolicy(): Plugin {
   }
 }
 
-export default defineConfig({
-  plugins: [vue(), contentSecurityPolicy()],
+/**
+ * KaTeX lists each font as woff2, woff and ttf. Every browser we support takes woff2, so the other
+ * two are dropped: a third of the fonts to precache for offline use, and to inline in the single file.
+ */
+function katexWoff2Only(): Plugin {
+  return {
+    name: 'inkstream-katex-woff2',
+    // Before Vite's CSS plugin turns the url()s into asset references.
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/katex(\.min)?\.css$/.test(id.split('?')[0] ?? '')) return null
+      const trimmed = code.replace(/,\s*url\([^)]*\.woff\)\s*format\("woff"\)|,\s*url\([^)]*\.ttf\)\s*format\("truetype"\)/g, '')
+      if (trimmed === code) this.error('KaTeX stylesheet: the woff/ttf font list changed; update inkstream-katex-woff2')
+      return { code: trimmed, map: null }
+    },
+  }
+}
+
+/**
+ * The service worker precaches the app shell and every lazy chunk (languages, KaTeX and its fonts,
+ * Settings) so the page opens offline. It has no runtime caching: a request that is not one of
+ * these files (every API call) never reaches a cache and is not answered by the worker. A new
+ * version waits until the page asks for it (src/browser/serviceWorker.ts), never mid-answer.
+ */
+function serviceWorker(): PluginOption {
+  return VitePWA({
+    registerType: 'prompt',
+    // Registered by src/browser/serviceWorker.ts, which owns the update prompt.
+    injectRegister: false,
+    includeAssets: ['favicon.svg', 'apple-touch-icon.png'],
+    manifest: {
+      name: 'Inkstream',
+      short_name: 'Inkstream',
+      description: 'A browser-only streaming chat client for DeepSeek and OpenAI-compatible APIs.',
+      start_url: './',
+      scope: './',
+      display: 'standalone',
+      background_color: '#ffffff',
+      theme_color: '#3b5bdb',
+      icons: [
+        { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+        { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+        { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+      ],
+    },
+    workbox: {
+      globPatterns: ['**/*.{html,js,css,woff2,svg,png,webmanifest}'],
+      // No navigation fallback: the app has one URL (its folder, or index.html), which the precache
+      // serves itself, so other pages a host keeps under the same folder are never replaced by the app.
+      navigateFallback: null,
+      cleanupOutdatedCaches: true,
+      // The first visit's page is controlled at once, so a version deployed while it is open waits for it too.
+      clientsClaim: true,
+      runtimeCaching: [],
+    },
+  })
+}
+
+export default defineConfig(({ mode }) => ({
+  plugins: [
+    vue(),
+    katexWoff2Only(),
+    ...(mode === 'single' ? [singleFile(singleFilePolicy, resolve(import.meta.dirname, 'public'))] : [contentSecurityPolicy(), serviceWorker()]),
+  ],
   // Relative asset paths so the build works from any static host path (or a subfolder).
   base: './',
-  build: { target: 'es2022', sourcemap: false },
+  build:
+    mode === 'single'
+      ? {
+          target: 'es2022',
+          sourcemap: false,
+          outDir: 'dist-single',
+          // Everything in one script and one stylesheet, every asset a data: URL (see scripts/singleFile.ts).
+          assetsInlineLimit: () => true,
+          cssCodeSplit: false,
+          modulePreload: false,
+          copyPublicDir: false,
+          rolldownOptions: { output: { codeSplitting: false } },
+        }
+      : { target: 'es2022', sourcemap: false },
+  // Every component is `<script setup>`: Vue's Options API support is dead weight in the first load.
+  define: {
+    __VUE_OPTIONS_API__: 'false',
+    __VUE_PROD_DEVTOOLS__: 'false',
+    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+    // No service worker in the single file (file:// cannot have one).
+    __INKSTREAM_SERVICE_WORKER__: JSON.stringify(mode !== 'single'),
+  },
   test: {
     environment: 'node',
     // Component tests choose their DOM per file (`// @vitest-environment happy-dom`); the rest run in Node.
@@ -57,4 +172,4 @@ export default defineConfig({
     // A fixed zone makes transcript timestamps deterministic.
     env: { TZ: 'Asia/Shanghai' },
   },
-})
+}))

@@ -221,7 +221,9 @@ async function measure(browser, server, scenario, variant, runIndex) {
   const baseUrl = `${server.api}/r/${runId}/v1`
   const model = modelFor(scenario)
   const isApp = variant === 'app'
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  // No service worker: its first install (precaching the whole app) would run during the measurement,
+  // and the floor pages have none.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' })
   const pageErrors = []
   try {
     const page = await context.newPage()

@@ -96,6 +96,11 @@ export const en = {
       ollama: 'Ollama only answers browser pages from localhost unless you start it with OLLAMA_ORIGINS set to this page’s origin.',
     },
   },
+  notices: {
+    offline: 'You are offline. All your conversations are here to read; sending a question needs a connection.',
+    update: 'A new version of Inkstream is ready.',
+    reload: 'Reload to update',
+  },
   data: {
     title: 'Your data',
     storage: 'Storage',

@@ -94,6 +94,11 @@ export const zhCN: Messages = {
       ollama: '除非启动 Ollama 时把 OLLAMA_ORIGINS 设为本页面的源（origin），它只响应来自 localhost 的浏览器页面。',
     },
   },
+  notices: {
+    offline: '你已离线。所有对话都可以阅读；发送问题需要网络连接。',
+    update: 'Inkstream 有新版本可用。',
+    reload: '重新加载以更新',
+  },
   data: {
     title: '你的数据',
     storage: '存储',

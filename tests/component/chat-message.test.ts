@@ -1,16 +1,21 @@
 // @vitest-environment happy-dom
 // ChatMessage: the data-testid contract the e2e suite and users rely on (each part holds exactly its
 // text, labels sit outside), the Retry action, notices, earlier attempts and copying code.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import ChatMessage from '../../src/components/chat/ChatMessage.vue'
 import type { ChatMessage as Message } from '../../src/core/types'
 import { manualFrames } from './browser'
 import { applyLocale } from '../../src/i18n'
+import { loadMarkdown } from '../../src/components/markdown/markdownRuntime'
 
 let frames: ReturnType<typeof manualFrames>
 const mounted: VueWrapper[] = []
 
+// The renderer is a lazy chunk in the app; these tests start once it has arrived.
+beforeAll(async () => {
+  await loadMarkdown()
+})
 beforeEach(() => {
   frames = manualFrames()
 })

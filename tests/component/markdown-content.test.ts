@@ -1,16 +1,21 @@
 // @vitest-environment happy-dom
 // MarkdownContent's DOM patching: what a reader's browser holds while an answer streams, when it
 // ends, when it is far from view, and when a language or math arrives late.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mount, type VueWrapper } from '@vue/test-utils'
 import { ref } from 'vue'
 import MarkdownContent from '../../src/components/markdown/MarkdownContent.vue'
 import { MESSAGE_VIEWPORT } from '../../src/components/markdown/nearViewport'
 import { fakeIntersectionObserver, manualFrames } from './browser'
+import { loadMarkdown } from '../../src/components/markdown/markdownRuntime'
 
 let frames: ReturnType<typeof manualFrames>
 const mounted: VueWrapper[] = []
 
+// The renderer is a lazy chunk in the app; these tests start once it has arrived.
+beforeAll(async () => {
+  await loadMarkdown()
+})
 beforeEach(() => {
   frames = manualFrames()
 })

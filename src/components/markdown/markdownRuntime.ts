@@ -1,10 +1,19 @@
-// Lazily loaded rendering features, shared by every MarkdownContent: one renderer, highlight.js core
-// plus one chunk per language, KaTeX with its stylesheet. Nothing here loads before a message needs it.
+// Lazily loaded rendering features, shared by every MarkdownContent: the renderer itself (markdown-it
+// and our rules), highlight.js core plus one chunk per language, KaTeX with its stylesheet. None of it
+// is in the first load: the chat shows (answers as plain text) before the renderer arrives.
 import type { HLJSApi, LanguageFn } from 'highlight.js'
-import { createHighlightJs, createMarkdownRenderer, type HighlightLanguage, type RenderNeeds } from '../../core/markdown'
+import type { HighlightLanguage, MarkdownRenderer, RenderNeeds } from '../../core/markdown'
 
-/** The one renderer all messages share (math and highlighting are plugged in as they load). */
-export const renderer = createMarkdownRenderer()
+type MarkdownModule = typeof import('../../core/markdown')
+
+/** The Markdown module and the one renderer all messages share (math and highlighting plug in as they load). */
+export interface MarkdownRuntime {
+  markdown: MarkdownModule
+  renderer: MarkdownRenderer
+}
+
+let runtime: MarkdownRuntime | null = null
+let runtimeLoading: Promise<MarkdownRuntime> | null = null
 
 type LanguageModule = Promise<{ default: LanguageFn }>
 
@@ -69,10 +78,36 @@ function notify(): void {
   })
 }
 
+/** The renderer if it has loaded, else null (the caller shows plain text and waits for `onFeaturesLoaded`). */
+export function markdownRuntime(): MarkdownRuntime | null {
+  return runtime
+}
+
+/** Starts loading the renderer (once); listeners hear when it is there. A failed load may be retried. */
+export function loadMarkdown(): Promise<MarkdownRuntime> {
+  runtimeLoading ??= import('../../core/markdown').then(
+    (markdown) => {
+      runtime = { markdown, renderer: markdown.createMarkdownRenderer() }
+      notify()
+      return runtime
+    },
+    (error: unknown) => {
+      runtimeLoading = null
+      throw error
+    },
+  )
+  return runtimeLoading
+}
+
+/** `loadMarkdown` for callers that only want it started: a failure leaves answers as plain text. */
+export function startLoadingMarkdown(): void {
+  loadMarkdown().catch((error: unknown) => console.warn('Markdown rendering could not be loaded; answers stay as plain text.', error))
+}
+
 function highlightCore(): Promise<HLJSApi> {
-  hljs ??= import('highlight.js/lib/core').then((module) => {
+  hljs ??= Promise.all([loadMarkdown(), import('highlight.js/lib/core')]).then(([{ markdown, renderer }, module]) => {
     const core = module.default
-    renderer.setHighlighter(createHighlightJs(core))
+    renderer.setHighlighter(markdown.createHighlightJs(core))
     return core
   })
   return hljs
@@ -85,7 +120,7 @@ async function loadLanguage(language: HighlightLanguage): Promise<void> {
 }
 
 async function loadMath(): Promise<void> {
-  const [katex] = await Promise.all([import('katex'), import('katex/dist/katex.min.css')])
+  const [{ renderer }, katex] = await Promise.all([loadMarkdown(), import('katex'), import('katex/dist/katex.min.css')])
   renderer.setMathEngine(katex.default)
   notify()
 }
