@@ -1,5 +1,5 @@
 import { createI18n, useI18n } from 'vue-i18n'
-import { MESSAGES, detectLocale, type Locale, type MessageKey, type MessageParams, type Text } from './locales'
+import { MESSAGES, detectLocale, flattenParams, type Locale, type MessageKey, type MessageParams, type Text } from './locales'
 
 /**
  * vue-i18n in Composition mode. Its JIT message compiler needs no `eval`, so the page's CSP stays
@@ -29,7 +29,8 @@ export function useT(): (key: MessageKey, params?: MessageParams) => string {
 }
 
 /** Renders a piece of text that core or a store chose (an error, a notice) in the current language. */
-export function useText(): (text: Text) => string {
+export function useText(): (text: Text | readonly Text[]) => string {
   const t = useT()
-  return (text) => t(text.key, text.params)
+  const one = (text: Text): string => t(text.key, flattenParams(text, one))
+  return (text) => ('key' in text ? one(text as Text) : (text as readonly Text[]).map(one).join(''))
 }

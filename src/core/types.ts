@@ -35,12 +35,33 @@ export type ParamName = keyof GenerationParams | 'responseFormat' | 'streamOptio
 /** Where an error came from; the UI chooses its wording by kind (and HTTP status), never by text. */
 export type ErrorKind = 'config' | 'http' | 'network' | 'timeout' | 'protocol' | 'stream' | 'aborted'
 
+/** Which pre-flight check of Settings failed. */
+export type ConfigReason = 'missing-key' | 'missing-model' | 'empty-url' | 'invalid-url' | 'bad-scheme' | 'credentials-in-url'
+
+/** What an error's text is built from (redacted of the API key): enough to word it in any language. */
+export interface ErrorFacts {
+  kind: ErrorKind
+  status?: number
+  serverMessage?: string
+  url?: string
+  field?: 'apiKey' | 'baseUrl' | 'model'
+  retryAfterSeconds?: number
+  model?: string
+  timeoutSeconds?: number
+  contentType?: string
+  midStream?: boolean
+  reason?: ConfigReason
+  value?: string
+}
+
 /** A failure as stored with a message: the user-facing text plus enough to re-classify it. */
 export interface MessageError {
   kind: ErrorKind
-  /** The full user-facing message (already redacted of the API key). */
+  /** The full user-facing message in English (already redacted of the API key). */
   message: string
   status?: number
+  /** The facts the text was built from, so the UI can word it in the current language. */
+  facts?: ErrorFacts
 }
 
 /**

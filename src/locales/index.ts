@@ -25,10 +25,17 @@ export type MessageKey = Paths<Messages>
 /** Parameters of a message: `{name}` in its text. */
 export type MessageParams = Record<string, string | number>
 
-/** A piece of UI text to be rendered in whichever language is current. */
+/** A piece of UI text to be rendered in whichever language is current; a parameter may be text itself. */
 export interface Text {
   key: MessageKey
-  params?: MessageParams
+  params?: Record<string, string | number | Text>
+}
+
+/** Renders the parameters that are text themselves, with `translate`, so only strings and numbers remain. */
+export function flattenParams(text: Text, translate: (text: Text) => string): MessageParams {
+  const out: MessageParams = {}
+  for (const [name, value] of Object.entries(text.params ?? {})) out[name] = typeof value === 'object' ? translate(value) : value
+  return out
 }
 
 /** Every locale's messages, by locale. */
@@ -58,4 +65,9 @@ export function lookup(messages: Messages, key: string): string | undefined {
 export function render(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
   const template = lookup(MESSAGES[locale], key) ?? lookup(MESSAGES.en, key) ?? key
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
+}
+
+/** Renders a Text (parameters that are text included) outside Vue. */
+export function renderText(locale: Locale, text: Text): string {
+  return render(locale, text.key, flattenParams(text, (inner) => renderText(locale, inner)))
 }

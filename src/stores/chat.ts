@@ -1,7 +1,8 @@
 import { defineStore, storeToRefs } from 'pinia'
 import { computed, reactive, ref } from 'vue'
 import type { ChatMessage, Settings, TextFile } from '../core/types'
-import { checkSettings, describeError } from '../core/provider'
+import { checkSettings, errorTexts } from '../core/provider'
+import type { Text } from '../locales'
 import { KV_KEYS, toPlainData } from '../core/persistence'
 import { canRetry, newTurn, restartAnswer, turnsBefore } from '../core/answer'
 import { TRANSCRIPT_FILE_NAME, formatTranscript } from '../core/transcript'
@@ -31,8 +32,8 @@ export const useChatStore = defineStore('chat', () => {
   const activeId = ref<string | null>(null)
   const messages = ref<ChatMessage[]>([])
   const loaded = ref(false)
-  /** A problem found before sending (no key, bad URL); the draft stays in the composer. */
-  const composerError = ref('')
+  /** A problem found before sending (no key, bad URL), as text to render; the draft stays in the composer. */
+  const composerError = ref<readonly Text[]>([])
 
   const active = computed(() => conversations.value.find((c) => c.id === activeId.value) ?? null)
   const isStreaming = computed(() => activeId.value !== null && streams.streamingIds.includes(activeId.value))
@@ -158,7 +159,7 @@ export const useChatStore = defineStore('chat', () => {
   async function select(id: string | null): Promise<void> {
     const token = ++openToken
     activeId.value = id
-    composerError.value = ''
+    composerError.value = []
     const loading = (async () => {
       const next = id ? await messagesOf(id) : []
       if (token === openToken) show(id, next)
@@ -174,7 +175,7 @@ export const useChatStore = defineStore('chat', () => {
     const conversation = list.create(now)
     ++openToken
     activeId.value = conversation.id
-    composerError.value = ''
+    composerError.value = []
     show(conversation.id, [])
     void rememberOpen(conversation.id)
     return conversation
@@ -188,15 +189,15 @@ export const useChatStore = defineStore('chat', () => {
   }
 
   function checkBeforeSending(): Settings | null {
-    composerError.value = ''
+    composerError.value = []
     if (isReadOnly.value) {
-      composerError.value = 'This conversation is answering in another tab. Wait for it to finish there, or stop it.'
+      composerError.value = [{ key: 'chat.busyElsewhere' }]
       return null
     }
     const settings = toPlainData(settingsStore.settings)
     const problem = checkSettings(settings)
     if (problem) {
-      composerError.value = describeError(problem)
+      composerError.value = errorTexts(problem)
       return null
     }
     return settings
@@ -280,7 +281,7 @@ export const useChatStore = defineStore('chat', () => {
   }
 
   function clearComposerError(): void {
-    composerError.value = ''
+    composerError.value = []
   }
 
   return {

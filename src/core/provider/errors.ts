@@ -1,4 +1,5 @@
-import type { ErrorKind, MessageError } from '../types'
+import type { ConfigReason, ErrorFacts, ErrorKind, MessageError } from '../types'
+import { renderText, type MessageKey, type Text } from '../../locales'
 
 /** The Settings field a `config` error points at, so the UI can focus it. */
 export type SettingsField = 'apiKey' | 'baseUrl' | 'model'
@@ -18,8 +19,15 @@ export interface ProviderErrorDetails {
   contentType?: string
   /** True once the answer had started: the wording then says the partial answer is incomplete. */
   midStream?: boolean
+  /** For `config` errors: which check failed, and the offending value where it is safe to show. */
+  reason?: ConfigReason
+  value?: string
   cause?: unknown
 }
+
+const FACT_KEYS = [
+  'status', 'serverMessage', 'url', 'field', 'retryAfterSeconds', 'model', 'timeoutSeconds', 'contentType', 'midStream', 'reason', 'value',
+] as const satisfies readonly (keyof ErrorFacts)[]
 
 /**
  * Every failure of the provider client. `kind` is the discriminant the UI switches on; `message`
@@ -36,6 +44,8 @@ export class ProviderError extends Error {
   timeoutSeconds?: number
   contentType?: string
   midStream?: boolean
+  reason?: ConfigReason
+  value?: string
 
   constructor(kind: ErrorKind, message: string, details: ProviderErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause })
@@ -50,6 +60,8 @@ export class ProviderError extends Error {
     if (details.timeoutSeconds !== undefined) this.timeoutSeconds = details.timeoutSeconds
     if (details.contentType !== undefined) this.contentType = details.contentType
     if (details.midStream !== undefined) this.midStream = details.midStream
+    if (details.reason !== undefined) this.reason = details.reason
+    if (details.value !== undefined) this.value = details.value
   }
 }
 
@@ -142,8 +154,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
 }
 
 /** Strips the path we append, so messages name the base URL the user typed in Settings. */
-function baseOf(url: string | undefined): string {
-  if (url === undefined || url === '') return 'the provider'
+function baseOf(url: string | undefined): string | Text {
+  if (url === undefined || url === '') return { key: 'error.theProvider' }
   return url.replace(/\/chat\/completions$/, '')
 }
 
@@ -157,80 +169,95 @@ function isLoopback(url: string | undefined): boolean {
   }
 }
 
-const OLLAMA_HINT =
-  " If this is Ollama, allow this page's origin: restart it with OLLAMA_ORIGINS set to this page's origin (or *)."
+const OLLAMA_HINT: Text = { key: 'error.hint.ollama' }
 
-function said(serverMessage: string | undefined): string {
-  return serverMessage === undefined ? '' : ` The server said: “${serverMessage}”`
+function said(serverMessage: string | undefined): Text[] {
+  return serverMessage === undefined ? [] : [{ key: 'error.serverSaid', params: { text: maskKeyLike(serverMessage) } }]
 }
 
 function seconds(value: number): string {
-  return `${Number(value.toFixed(2))} s`
+  return String(Number(value.toFixed(2)))
 }
 
-function describeHttp(error: ProviderError, status: number): string {
+function httpTexts(error: ErrorFacts, status: number): Text[] {
   const server = said(error.serverMessage)
   if (status === 401 || status === 403) {
-    const hint = status === 403 && isLoopback(error.url) ? OLLAMA_HINT : ''
-    return `The API key was rejected (HTTP ${status}). Check it in Settings.${server}${hint}`
+    const hint = status === 403 && isLoopback(error.url) ? [OLLAMA_HINT] : []
+    return [{ key: 'error.http.auth', params: { status } }, ...server, ...hint]
   }
-  if (status === 402) return `Insufficient balance (HTTP 402). Top up your account with the provider.${server}`
+  if (status === 402) return [{ key: 'error.http.balance' }, ...server]
   if (status === 404) {
-    const model = error.model === undefined ? '' : ` with model “${error.model}”`
-    return `Not found (HTTP 404): ${error.url ?? 'the endpoint'}${model}. Check the base URL and the model in Settings.${server}`
+    const url: string | Text = error.url ?? { key: 'error.theEndpoint' }
+    return error.model === undefined
+      ? [{ key: 'error.http.notFound', params: { url } }, ...server]
+      : [{ key: 'error.http.notFoundModel', params: { url, model: error.model } }, ...server]
   }
-  if (status === 400 || status === 422) {
-    return `The provider rejected the request (HTTP ${status}). Check the model and parameters in Settings.${server}`
-  }
+  if (status === 400 || status === 422) return [{ key: 'error.http.rejected', params: { status } }, ...server]
   if (status === 429) {
-    const when =
-      error.retryAfterSeconds === undefined ? 'Wait a moment and retry.' : `Retry in ${error.retryAfterSeconds} s.`
-    return `Rate limited by the provider (HTTP 429). ${when}${server}`
+    const when: Text =
+      error.retryAfterSeconds === undefined
+        ? { key: 'error.http.retrySoon' }
+        : { key: 'error.http.retryIn', params: { seconds: error.retryAfterSeconds } }
+    return [{ key: 'error.http.rateLimited' }, when, ...server]
   }
-  if (status >= 500) return `The provider is unavailable (HTTP ${status}). Try again later.${server}`
-  return `The request failed (HTTP ${status}).${server}`
+  if (status >= 500) return [{ key: 'error.http.unavailable', params: { status } }, ...server]
+  return [{ key: 'error.http.other', params: { status } }, ...server]
 }
 
-function describeUnmasked(error: ProviderError): string {
+const CONFIG_TEXT: Record<ConfigReason, MessageKey> = {
+  'missing-key': 'error.config.missingKey',
+  'missing-model': 'error.config.missingModel',
+  'empty-url': 'error.config.emptyUrl',
+  'invalid-url': 'error.config.invalidUrl',
+  'bad-scheme': 'error.config.badScheme',
+  'credentials-in-url': 'error.config.credentialsInUrl',
+}
+
+/**
+ * What to tell the user about an error, as keyed text parts rendered in the UI's language: what
+ * happened, the server's own words, and what to do. Chosen by kind, status and fields, never by text.
+ */
+export function errorTexts(error: ErrorFacts): Text[] {
   switch (error.kind) {
     case 'config':
-      // Config texts are written by checkSettings itself, never by a server.
-      return error.message
+      return [{ key: CONFIG_TEXT[error.reason ?? 'invalid-url'], params: { value: error.value ?? '' } }]
     case 'http':
-      return describeHttp(error, error.status ?? 0)
+      return httpTexts(error, error.status ?? 0)
     case 'network': {
-      if (error.midStream === true) {
-        return `The connection to ${baseOf(error.url)} dropped before the answer finished; it is incomplete. Retry to get a full answer.`
-      }
-      const hint = isLoopback(error.url) ? OLLAMA_HINT : ''
-      return `Could not reach ${baseOf(error.url)}: offline, wrong URL, or the endpoint does not allow browser access (CORS).${hint}`
+      if (error.midStream === true) return [{ key: 'error.network.dropped', params: { base: baseOf(error.url) } }]
+      const hint = isLoopback(error.url) ? [OLLAMA_HINT] : []
+      return [{ key: 'error.network.unreachable', params: { base: baseOf(error.url) } }, ...hint]
     }
     case 'timeout': {
-      const limit = error.timeoutSeconds === undefined ? '' : ` for ${seconds(error.timeoutSeconds)}`
-      return `No data from ${error.url ?? 'the provider'}${limit}. The provider may be overloaded: retry, or raise the idle timeout in Settings.`
+      const url: string | Text = error.url ?? { key: 'error.theProvider' }
+      return error.timeoutSeconds === undefined
+        ? [{ key: 'error.timeout.silent', params: { url } }]
+        : [{ key: 'error.timeout.silentFor', params: { url, seconds: seconds(error.timeoutSeconds) } }]
     }
     case 'protocol': {
-      if (error.midStream === true) {
-        return `The stream from ${baseOf(error.url)} ended without [DONE] or a finish reason; the answer may be incomplete.`
-      }
+      if (error.midStream === true) return [{ key: 'error.protocol.unfinished', params: { base: baseOf(error.url) } }]
+      const url: string | Text = error.url ?? { key: 'error.theProvider' }
       const parts = [error.status === undefined ? undefined : `HTTP ${error.status}`, error.contentType || undefined]
       const detail = parts.filter((p) => p !== undefined).join(', ')
-      return `The response from ${error.url ?? 'the provider'} could not be read as a chat completion${detail === '' ? '' : ` (${detail})`}. Check the base URL in Settings.`
+      return detail === ''
+        ? [{ key: 'error.protocol.unreadable', params: { url } }]
+        : [{ key: 'error.protocol.unreadableDetail', params: { url, detail: maskKeyLike(detail) } }]
     }
     case 'stream': {
-      const text = error.serverMessage === undefined ? '' : `: “${error.serverMessage}”`
-      return error.midStream === true
-        ? `The provider reported an error during the answer${text}. The answer is incomplete; retry.`
-        : `The provider reported an error${text}.`
+      const text = error.serverMessage === undefined ? undefined : maskKeyLike(error.serverMessage)
+      if (error.midStream === true) {
+        return [text === undefined ? { key: 'error.stream.during' } : { key: 'error.stream.duringSaid', params: { text } }]
+      }
+      return [text === undefined ? { key: 'error.stream.reported' } : { key: 'error.stream.reportedSaid', params: { text } }]
     }
     case 'aborted':
-      return 'Stopped.'
+      return [{ key: 'error.aborted' }]
   }
 }
 
-/** The user-facing text for an error: what happened, the server's own words, and what to do. */
-export function describeError(error: ProviderError): string {
-  return maskKeyLike(describeUnmasked(error))
+/** The user-facing text for an error in English (stored with a message, and for logs). */
+export function describeError(error: ErrorFacts): string {
+  return maskKeyLike(errorTexts(error).map((text) => renderText('en', text)).join(''))
 }
 
 /**
@@ -238,7 +265,17 @@ export function describeError(error: ProviderError): string {
  * never passed in: the client redacts every server-supplied field when it builds the error.
  */
 export function toMessageError(error: ProviderError): MessageError {
-  const out: MessageError = { kind: error.kind, message: describeError(error) }
+  const out: MessageError = { kind: error.kind, message: describeError(error), facts: errorFacts(error) }
   if (error.status !== undefined) out.status = error.status
   return out
+}
+
+/** The fields the UI needs to describe an error again later, in any language, as plain data. */
+export function errorFacts(error: ErrorFacts): ErrorFacts {
+  const facts: ErrorFacts = { kind: error.kind }
+  for (const key of FACT_KEYS) {
+    const value = error[key]
+    if (value !== undefined) (facts as unknown as Record<string, unknown>)[key] = value
+  }
+  return facts
 }

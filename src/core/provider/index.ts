@@ -1,7 +1,7 @@
 /** The provider client's public surface: the store imports from here and nowhere else in this folder. */
 export { CUSTOM_PROVIDER_ID, DEFAULT_PARAMS, DEFAULT_SETTINGS, PROVIDERS, findProvider } from './profiles'
 export type { ProviderProfile } from './profiles'
-export { ProviderError, describeError, extractServerMessage, redactSecret, toMessageError } from './errors'
+export { ProviderError, describeError, errorFacts, errorTexts, extractServerMessage, redactSecret, toMessageError } from './errors'
 export type { ProviderErrorDetails, SettingsField } from './errors'
 export { buildChatRequest, chatCompletionsUrl, checkSettings, toChatTurns } from './request'
 export type { ChatTurn } from './request'

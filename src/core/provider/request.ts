@@ -1,4 +1,4 @@
-import type { ChatMessage, GenerationParams, ParamName, Settings } from '../types'
+import type { ChatMessage, ConfigReason, GenerationParams, ParamName, Settings } from '../types'
 import { ProviderError } from './errors'
 import { findProvider } from './profiles'
 
@@ -56,35 +56,36 @@ export function toChatTurns(history: readonly ChatMessage[], systemPrompt: strin
   return turns
 }
 
-function configError(field: 'apiKey' | 'baseUrl' | 'model', text: string): ProviderError {
-  return new ProviderError('config', text, { field })
+function configError(field: 'apiKey' | 'baseUrl' | 'model', reason: ConfigReason, value?: string): ProviderError {
+  const error = new ProviderError('config', reason, value === undefined ? { field, reason } : { field, reason, value })
+  return error
 }
 
-function invalidBaseUrl(reason: string): ProviderError {
-  return configError('baseUrl', `The base URL in Settings is not a valid http(s) URL: ${reason}.`)
+function invalidBaseUrl(reason: ConfigReason, value?: string): ProviderError {
+  return configError('baseUrl', reason, value)
 }
 
 /** Finds the first setting that makes a request pointless, before anything goes on the wire. */
 export function checkSettings(settings: Settings): ProviderError | null {
   if (!hasText(settings.apiKey) && findProvider(settings.providerId).keyOptional !== true) {
-    return configError('apiKey', 'Add your API key in Settings.')
+    return configError('apiKey', 'missing-key')
   }
   const base = settings.baseUrl.trim()
-  if (base === '') return invalidBaseUrl('it is empty')
+  if (base === '') return invalidBaseUrl('empty-url')
   let parsed: URL
   try {
     parsed = new URL(base)
   } catch {
-    return invalidBaseUrl(`“${base.length > 200 ? `${base.slice(0, 199)}…` : base}”`)
+    return invalidBaseUrl('invalid-url', base.length > 200 ? `${base.slice(0, 199)}…` : base)
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return invalidBaseUrl(`it starts with “${parsed.protocol}” (use http:// or https://)`)
+    return invalidBaseUrl('bad-scheme', parsed.protocol)
   }
   // Never echo the URL here: the credentials in it are secrets.
   if (parsed.username !== '' || parsed.password !== '') {
-    return invalidBaseUrl('it contains a user name or password; put the key in the API key field instead')
+    return invalidBaseUrl('credentials-in-url')
   }
-  if (!hasText(settings.model)) return configError('model', 'Choose a model in Settings.')
+  if (!hasText(settings.model)) return configError('model', 'missing-model')
   return null
 }
 

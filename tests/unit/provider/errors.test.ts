@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest'
-import { ProviderError, describeError, extractServerMessage, redactSecret, streamChat, toMessageError } from '../../../src/core/provider'
+import { ProviderError, describeError, errorTexts, extractServerMessage, redactSecret, streamChat, toMessageError } from '../../../src/core/provider'
+import { renderText } from '../../../src/locales'
 import { collect, respond, settingsFor, stubFetch } from './helpers'
 
 const URL_ = 'https://api.example.com/v1/chat/completions'
@@ -88,8 +89,9 @@ describe('toMessageError', () => {
       kind: 'http',
       status: 401,
       message: 'The API key was rejected (HTTP 401). Check it in Settings. The server said: “key is not valid”',
+      facts: { kind: 'http', status: 401, url: URL_, serverMessage: 'key is not valid' },
     })
-    expect(toMessageError(new ProviderError('aborted', 'a'))).toEqual({ kind: 'aborted', message: 'Stopped.' })
+    expect(toMessageError(new ProviderError('aborted', 'a'))).toEqual({ kind: 'aborted', message: 'Stopped.', facts: { kind: 'aborted' } })
   })
 
   it('needs no key: the client already redacted what a server echoed back', async () => {
@@ -104,10 +106,32 @@ describe('toMessageError', () => {
     const events = await collect(streamChat(settings, [{ role: 'user', content: 'hi' }], { fetch }))
     const last = events.at(-1)!
     if (last.type !== 'error') throw new Error(`expected an error, got ${last.type}`)
-    expect(toMessageError(last.error)).toEqual({
+    const stored = toMessageError(last.error)
+    expect(stored).toMatchObject({
       kind: 'http',
       status: 401,
       message: 'The API key was rejected (HTTP 401). Check it in Settings. The server said: “key …0001 is not valid”',
+      facts: { kind: 'http', status: 401, serverMessage: 'key …0001 is not valid' },
     })
+    expect(JSON.stringify(stored)).not.toContain(secret)
   })
 })
+
+describe('errorTexts in both languages', () => {
+  it('words the same facts in Chinese, keeping the server’s words and numbers', () => {
+    const error = new ProviderError('http', 'HTTP 429', { status: 429, url: URL_, retryAfterSeconds: 7, serverMessage: 'slow down' })
+    const zh = errorTexts(error).map((t) => renderText('zh-CN', t)).join('')
+    expect(zh).toBe('请求过于频繁，被服务商限流（HTTP 429）。请在 7 秒后重试。服务器返回：“slow down”')
+    expect(describeError(error)).toBe('Rate limited by the provider (HTTP 429). Retry in 7 s. The server said: “slow down”')
+  })
+
+  it('names CORS in the Chinese network text too, and masks a key-like token the server echoed', () => {
+    const network = new ProviderError('network', 'n', { url: 'https://api.example.com/v1/chat/completions' })
+    expect(errorTexts(network).map((t) => renderText('zh-CN', t)).join('')).toContain('CORS 跨域')
+    const echoed = new ProviderError('stream', 's', { serverMessage: 'bad key sk-abcdefghijklmnop' })
+    for (const locale of ['en', 'zh-CN'] as const) {
+      expect(errorTexts(echoed).map((t) => renderText(locale, t)).join('')).not.toContain('sk-abcdefghijklmnop')
+    }
+  })
+})
+

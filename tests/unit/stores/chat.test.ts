@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createRepository, type Repository } from '../../../src/core/persistence'
 import { openStores } from './harness'
+import { renderText } from '../../../src/locales'
 
 const KEY = 'sk-canary-store-test-0001'
 
@@ -66,7 +67,7 @@ describe('chat store', () => {
     const { chat, list } = await freshStores()
     stubFetch(() => streamed([]))
     expect(await chat.send('hello')).toBe(false)
-    expect(chat.composerError).toMatch(/API key/)
+    expect(chat.composerError.map((part) => renderText('en', part)).join('')).toMatch(/API key/)
     expect(requests).toHaveLength(0)
     expect(list.conversations).toHaveLength(0)
   })
