@@ -7,6 +7,7 @@
 import { ImportError, type Expected, type ImportFormat, type ImportProblem, type ImportSource } from './importers/errors'
 import { PersistenceError, type PersistenceErrorInfo, type PersistenceErrorKind, type StorageEvent } from './persistence/errors'
 import type { TranscriptProblem } from './transcriptError'
+import { renderText, type MessageKey, type Text } from '../locales'
 
 // ---------------------------------------------------------------------------------------------
 // Storage
@@ -21,73 +22,86 @@ export type StorageAction =
   | 'keep-draft'
   | 'save'
 
-const STORAGE_ACTION_TEXT: Record<StorageAction, string> = {
-  'save-answer': 'save the answer',
-  'save-conversation': 'save the conversation',
-  'save-message': 'save your message',
-  'delete-conversation': 'delete the conversation',
-  'remember-open-conversation': 'remember the open conversation',
-  'keep-draft': 'keep your draft',
-  save: 'save',
+const ACTION_KEY: Record<StorageAction, MessageKey> = {
+  'save-answer': 'storage.action.saveAnswer',
+  'save-conversation': 'storage.action.saveConversation',
+  'save-message': 'storage.action.saveMessage',
+  'delete-conversation': 'storage.action.deleteConversation',
+  'remember-open-conversation': 'storage.action.rememberOpen',
+  'keep-draft': 'storage.action.keepDraft',
+  save: 'storage.action.save',
 }
 
-const PERSISTENCE_TEXT: Record<PersistenceErrorKind, (error: PersistenceErrorInfo, action: string) => string> = {
-  unavailable: () =>
-    'This browser window does not allow saving history (IndexedDB is unavailable, e.g. in some private modes). Chats work but will not be saved.',
-  version: () => 'Saved history was written by a newer version of Inkstream. Reload the page to get the newest version.',
-  blocked: () => 'Saved history is held open by another Inkstream tab. Close other Inkstream tabs, then reload.',
-  timeout: () => 'The browser did not open saved history in time. Reload the page; history will not be saved until then.',
-  upgrade: (e) =>
-    `Upgrading saved history failed, so it was left unchanged (${describeCause(e.cause)}). Export your conversations from another tab or reload.`,
-  failed: (e) => `Could not open saved history: ${describeCause(e.cause)}.`,
-  closed: (e) =>
-    e.closedBy === 'versionchange'
-      ? 'Inkstream was updated in another tab. Reload this tab to keep saving your history.'
-      : e.closedBy === 'terminated'
-        ? 'The browser closed the history database (site data may have been cleared). Reload to keep saving.'
-        : 'The history database was closed.',
-  conflict: (e) => `A message with id ${e.recordId ?? '?'} is already stored in another conversation; nothing was imported.`,
-  deleted: () => 'This conversation was deleted in another tab; the message was not saved.',
-  quota: (_e, action) =>
-    `This browser's storage for Inkstream is full, so it could not ${action}. ` +
-    'Nothing saved before is lost and this conversation stays open in this tab: download it, ' +
-    'free space (delete old conversations or other site data), then choose “Try saving again”.',
+const PERSISTENCE_KEY: Record<Exclude<PersistenceErrorKind, 'closed'>, MessageKey> = {
+  unavailable: 'storage.kind.unavailable',
+  version: 'storage.kind.version',
+  blocked: 'storage.kind.blocked',
+  timeout: 'storage.kind.timeout',
+  upgrade: 'storage.kind.upgrade',
+  failed: 'storage.kind.failed',
+  conflict: 'storage.kind.conflict',
+  deleted: 'storage.kind.deleted',
+  quota: 'storage.kind.quota',
 }
 
-const STORAGE_EVENT_TEXT: Record<StorageEvent, string> = {
-  versionchange: 'Inkstream was updated in another tab. Reload this tab to keep saving your history.',
-  terminated: 'The browser closed Inkstream’s storage (site data may have been cleared). Reload to keep saving.',
-  blocked: 'Another Inkstream tab is using an older version of the history. Close or reload the other tabs.',
+const EVENT_KEY: Record<StorageEvent, MessageKey> = {
+  versionchange: 'storage.event.versionchange',
+  terminated: 'storage.event.terminated',
+  blocked: 'storage.event.blocked',
 }
 
-/** The text of a PersistenceError; `action` (default `save`) is what a `quota` error kept from happening. */
+/** A PersistenceError as text to render; `action` (default `save`) is what a `quota` error kept from happening. */
+export function persistenceErrorTexts(error: PersistenceErrorInfo, action: StorageAction = 'save'): Text {
+  if (error.kind === 'closed') {
+    const key: MessageKey =
+      error.closedBy === 'versionchange'
+        ? 'storage.closed.versionchange'
+        : error.closedBy === 'terminated'
+          ? 'storage.closed.terminated'
+          : 'storage.closed.other'
+    return { key }
+  }
+  return {
+    key: PERSISTENCE_KEY[error.kind],
+    params: { cause: describeCause(error.cause), record: error.recordId ?? '?', action: { key: ACTION_KEY[action] } },
+  }
+}
+
+/** The text of a PersistenceError in English (its `message`, for logs). */
 export function persistenceErrorText(error: PersistenceErrorInfo, action: StorageAction = 'save'): string {
-  return PERSISTENCE_TEXT[error.kind](error, STORAGE_ACTION_TEXT[action])
+  return renderText('en', persistenceErrorTexts(error, action))
 }
 
 /**
- * The chat's storage banner after a write failed: the PersistenceError's text, the "storage is
- * full" text for an engine's QuotaExceededError that reached us unwrapped, and for anything else
- * what failed and how to keep a copy.
+ * The banner after a write failed: the PersistenceError's text, the "storage is full" text for an
+ * engine's QuotaExceededError that reached us unwrapped, and for anything else what failed and how
+ * to keep a copy.
  */
+function storageFailureTexts(action: StorageAction, error: unknown): Text {
+  if (error instanceof PersistenceError) return persistenceErrorTexts(error, action)
+  if (isQuotaExceeded(error)) return persistenceErrorTexts({ kind: 'quota', cause: error }, action)
+  return { key: 'storage.writeFailed', params: { action: { key: ACTION_KEY[action] }, cause: describeCause(error) } }
+}
+
+/** The same, in English. */
 export function storageFailureText(action: StorageAction, error: unknown): string {
-  if (error instanceof PersistenceError) return persistenceErrorText(error, action)
-  if (isQuotaExceeded(error)) return persistenceErrorText({ kind: 'quota', cause: error }, action)
-  return (
-    `Could not ${STORAGE_ACTION_TEXT[action]} in this browser's storage (${describeCause(error)}). ` +
-    'This conversation stays open in this tab; download it with the export button to keep a copy.'
-  )
+  return renderText('en', storageFailureTexts(action, error))
 }
 
-/** The chat's storage banner after something happened to the connection (`StorageEvent`). */
+/** The chat's storage banner after something happened to the connection (`StorageEvent`), in English. */
 export function storageEventText(event: StorageEvent): string {
-  return STORAGE_EVENT_TEXT[event]
+  return renderText('en', { key: EVENT_KEY[event] })
 }
 
-/** The chat's storage banner when the history could not be opened at all. */
+function openFailureTexts(error: unknown): Text {
+  const reason: Text | string =
+    error instanceof PersistenceError ? persistenceErrorTexts(error) : error instanceof Error ? error.message : String(error)
+  return { key: 'storage.openFailed', params: { reason } }
+}
+
+/** The chat's storage banner when the history could not be opened at all, in English. */
 export function storageOpenFailureText(error: unknown): string {
-  const reason = error instanceof PersistenceError ? persistenceErrorText(error) : error instanceof Error ? error.message : String(error)
-  return `${reason} Conversations in this tab will not be saved; download them before closing it.`
+  return renderText('en', openFailureTexts(error))
 }
 
 /** A storage problem as the chat's banner reports it. */
@@ -98,18 +112,23 @@ export type StorageProblem =
   /** A conversation this tab was answering was deleted in another one. */
   | { kind: 'deleted-elsewhere'; title: string }
 
-/** The banner text for a storage problem. */
-export function storageProblemText(problem: StorageProblem): string {
+/** The banner for a storage problem, as text to render in the UI's language. */
+export function storageProblemTexts(problem: StorageProblem): Text {
   switch (problem.kind) {
     case 'write':
-      return storageFailureText(problem.action, problem.error)
+      return storageFailureTexts(problem.action, problem.error)
     case 'event':
-      return storageEventText(problem.event)
+      return { key: EVENT_KEY[problem.event] }
     case 'unavailable':
-      return storageOpenFailureText(problem.error)
+      return openFailureTexts(problem.error)
     case 'deleted-elsewhere':
-      return `“${problem.title}” was deleted in another tab, so its answer was not saved.`
+      return { key: 'storage.deletedElsewhere', params: { title: problem.title } }
   }
+}
+
+/** The same, in English. */
+export function storageProblemText(problem: StorageProblem): string {
+  return renderText('en', storageProblemTexts(problem))
 }
 
 /** True for the engine's "storage is full" error, by its DOMException name (never by its wording). */

@@ -160,6 +160,44 @@ export const en = {
     },
     aborted: 'Stopped.',
   },
+  storage: {
+    action: {
+      saveAnswer: 'save the answer',
+      saveConversation: 'save the conversation',
+      saveMessage: 'save your message',
+      deleteConversation: 'delete the conversation',
+      rememberOpen: 'remember the open conversation',
+      keepDraft: 'keep your draft',
+      save: 'save',
+    },
+    kind: {
+      unavailable:
+        'This browser window does not allow saving history (IndexedDB is unavailable, e.g. in some private modes). Chats work but will not be saved.',
+      version: 'Saved history was written by a newer version of Inkstream. Reload the page to get the newest version.',
+      blocked: 'Saved history is held open by another Inkstream tab. Close other Inkstream tabs, then reload.',
+      timeout: 'The browser did not open saved history in time. Reload the page; history will not be saved until then.',
+      upgrade: 'Upgrading saved history failed, so it was left unchanged ({cause}). Export your conversations from another tab or reload.',
+      failed: 'Could not open saved history: {cause}.',
+      conflict: 'A message with id {record} is already stored in another conversation; nothing was imported.',
+      deleted: 'This conversation was deleted in another tab; the message was not saved.',
+      quota:
+        "This browser's storage for Inkstream is full, so it could not {action}. Nothing saved before is lost and this conversation stays open in this tab: download it, free space (delete old conversations or other site data), then choose “Try saving again”.",
+    },
+    closed: {
+      versionchange: 'Inkstream was updated in another tab. Reload this tab to keep saving your history.',
+      terminated: 'The browser closed the history database (site data may have been cleared). Reload to keep saving.',
+      other: 'The history database was closed.',
+    },
+    event: {
+      versionchange: 'Inkstream was updated in another tab. Reload this tab to keep saving your history.',
+      terminated: 'The browser closed Inkstream’s storage (site data may have been cleared). Reload to keep saving.',
+      blocked: 'Another Inkstream tab is using an older version of the history. Close or reload the other tabs.',
+    },
+    writeFailed:
+      "Could not {action} in this browser's storage ({cause}). This conversation stays open in this tab; download it with the export button to keep a copy.",
+    openFailed: '{reason} Conversations in this tab will not be saved; download them before closing it.',
+    deletedElsewhere: '“{title}” was deleted in another tab, so its answer was not saved.',
+  },
   notices: {
     offline: 'You are offline. All your conversations are here to read; sending a question needs a connection.',
     update: 'A new version of Inkstream is ready.',

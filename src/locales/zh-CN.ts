@@ -157,6 +157,42 @@ export const zhCN: Messages = {
     },
     aborted: '已停止。',
   },
+  storage: {
+    action: {
+      saveAnswer: '保存回答',
+      saveConversation: '保存对话',
+      saveMessage: '保存你的消息',
+      deleteConversation: '删除对话',
+      rememberOpen: '记住当前打开的对话',
+      keepDraft: '保存你的草稿',
+      save: '保存',
+    },
+    kind: {
+      unavailable: '这个浏览器窗口不允许保存历史记录（IndexedDB 不可用，例如某些隐私模式）。可以聊天，但不会被保存。',
+      version: '保存的历史记录来自更新版本的 Inkstream。请重新加载页面以获取最新版本。',
+      blocked: '保存的历史记录被另一个 Inkstream 标签页占用。请关闭其他 Inkstream 标签页后重新加载。',
+      timeout: '浏览器没能及时打开保存的历史记录。请重新加载页面；在此之前历史记录不会被保存。',
+      upgrade: '升级保存的历史记录失败，因此保持原样（{cause}）。请在另一个标签页中导出你的对话，或重新加载。',
+      failed: '无法打开保存的历史记录：{cause}。',
+      conflict: 'ID 为 {record} 的消息已保存在另一个对话中；没有导入任何内容。',
+      deleted: '这个对话已在另一个标签页中删除；消息没有被保存。',
+      quota:
+        '这个浏览器给 Inkstream 的存储空间已满，因此无法{action}。之前保存的内容都不会丢失，这个对话仍在本标签页中打开：请先下载它，腾出空间（删除旧对话或其他网站数据），然后选择“重新保存”。',
+    },
+    closed: {
+      versionchange: 'Inkstream 已在另一个标签页中更新。请重新加载这个标签页以继续保存历史记录。',
+      terminated: '浏览器关闭了历史记录数据库（网站数据可能已被清除）。请重新加载以继续保存。',
+      other: '历史记录数据库已关闭。',
+    },
+    event: {
+      versionchange: 'Inkstream 已在另一个标签页中更新。请重新加载这个标签页以继续保存历史记录。',
+      terminated: '浏览器关闭了 Inkstream 的存储（网站数据可能已被清除）。请重新加载以继续保存。',
+      blocked: '另一个 Inkstream 标签页正在使用旧版本的历史记录。请关闭或重新加载其他标签页。',
+    },
+    writeFailed: '无法在这个浏览器的存储中{action}（{cause}）。这个对话仍在本标签页中打开；请用导出按钮下载一份副本。',
+    openFailed: '{reason}本标签页中的对话不会被保存；请在关闭前下载它们。',
+    deletedElsewhere: '“{title}”已在另一个标签页中删除，因此它的回答没有被保存。',
+  },
   notices: {
     offline: '你已离线。所有对话都可以阅读；发送问题需要网络连接。',
     update: 'Inkstream 有新版本可用。',

@@ -212,3 +212,14 @@ describe('the data panel’s error line', () => {
     expect(dataFailureText('persist', 'denied')).toBe('Could not ask for persistent storage: denied')
   })
 })
+
+describe('storage texts in both languages', () => {
+  it('a full disk reads in Chinese with the action translated, and the same facts give the English banner', async () => {
+    const { storageProblemTexts, storageProblemText } = await import('../../src/core/errorText')
+    const { renderText } = await import('../../src/locales')
+    const problem = { kind: 'write', action: 'save-answer', error: new DOMException('full', 'QuotaExceededError') } as const
+    expect(renderText('zh-CN', storageProblemTexts(problem))).toMatch(/^这个浏览器给 Inkstream 的存储空间已满，因此无法保存回答。/)
+    expect(storageProblemText(problem)).toMatch(/^This browser's storage for Inkstream is full, so it could not save the answer\. /)
+    expect(renderText('zh-CN', storageProblemTexts({ kind: 'deleted-elsewhere', title: 'Plan' }))).toBe('“Plan”已在另一个标签页中删除，因此它的回答没有被保存。')
+  })
+})
