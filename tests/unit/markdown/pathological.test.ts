@@ -45,12 +45,18 @@ const INPUTS: Record<string, (n: number) => string> = {
 describe('pathological Markdown renders in near-linear time', () => {
   for (const [name, make] of Object.entries(INPUTS)) {
     it(name, () => {
-      const small = make(25_000)
+      const small = make(12_500)
       const large = make(100_000)
-      const [t1, t4] = timesOf(small, large)
-      // 4× the input: linear ≈ 4×, quadratic ≈ 16×. The bound leaves room for a loaded CI machine,
-      // and a floor absorbs timer noise on tiny times.
-      expect(t4, `${name}: ${t1.toFixed(1)} ms → ${t4.toFixed(1)} ms`).toBeLessThan(Math.max(10 * t1, 60))
+      // 8× the input: linear ≈ 8×, quadratic ≈ 64×. The bound sits between the two with room for a
+      // loaded machine; a floor absorbs timer noise on tiny times. A quadratic renderer misses it in
+      // every round, while a burst of load on a shared machine spoils one round, not three.
+      let seen = ''
+      for (let round = 0; round < 3; round++) {
+        const [t1, t8] = timesOf(small, large)
+        seen += ` ${t1.toFixed(1)} ms → ${t8.toFixed(1)} ms;`
+        if (t8 < Math.max(24 * t1, 60)) return
+      }
+      expect.fail(`${name} grows faster than linearly:${seen}`)
     }, 60_000)
   }
 

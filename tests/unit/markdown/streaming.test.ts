@@ -387,8 +387,14 @@ describe('cost per token does not grow with the answer', () => {
 
   it('streaming 4× the text takes about 4× the time (not 16×)', () => {
     streamTime(8) // warm up the JIT
-    const small = Math.min(streamTime(8), streamTime(8), streamTime(8))
-    const large = Math.min(streamTime(32), streamTime(32))
-    expect(large / small).toBeLessThan(8)
+    // Quadratic work misses the bound in every round; a burst of load on a shared machine, in one.
+    const ratios: number[] = []
+    for (let round = 0; round < 3; round++) {
+      const small = Math.min(streamTime(8), streamTime(8), streamTime(8))
+      const large = Math.min(streamTime(32), streamTime(32))
+      ratios.push(large / small)
+      if (large / small < 8) break
+    }
+    expect(Math.min(...ratios), `ratios ${ratios.map((r) => r.toFixed(1)).join(', ')}`).toBeLessThan(8)
   }, 60_000)
 })
