@@ -42,14 +42,21 @@ export type ConfigReason = 'missing-key' | 'missing-model' | 'empty-url' | 'inva
 export interface ErrorFacts {
   kind: ErrorKind
   status?: number
+  /** The provider's own explanation, capped and redacted. */
   serverMessage?: string
   url?: string
+  /** The Settings field a `config` error points at, so the UI can focus it. */
   field?: 'apiKey' | 'baseUrl' | 'model'
   retryAfterSeconds?: number
+  /** The model that was requested, named in 404 texts because a wrong model is the usual cause. */
   model?: string
+  /** The idle limit that expired, for `timeout` texts. */
   timeoutSeconds?: number
+  /** Content-Type of a 200 response we could not read, for `protocol` texts. */
   contentType?: string
+  /** True once the answer had started: the wording then says the partial answer is incomplete. */
   midStream?: boolean
+  /** For `config` errors: which check failed, and the offending value where it is safe to show. */
   reason?: ConfigReason
   value?: string
 }

@@ -2,28 +2,10 @@ import type { ConfigReason, ErrorFacts, ErrorKind, MessageError } from '../types
 import { renderText, type MessageKey, type Text } from '../../locales'
 
 /** The Settings field a `config` error points at, so the UI can focus it. */
-export type SettingsField = 'apiKey' | 'baseUrl' | 'model'
+export type SettingsField = NonNullable<ErrorFacts['field']>
 
 /** Optional facts attached to a {@link ProviderError}; describeError builds the user text from them. */
-export interface ProviderErrorDetails {
-  status?: number
-  serverMessage?: string
-  url?: string
-  field?: SettingsField
-  retryAfterSeconds?: number
-  /** The model that was requested, named in 404 texts because a wrong model is the usual cause. */
-  model?: string
-  /** The idle limit that expired, for `timeout` texts. */
-  timeoutSeconds?: number
-  /** Content-Type of a 200 response we could not read, for `protocol` texts. */
-  contentType?: string
-  /** True once the answer had started: the wording then says the partial answer is incomplete. */
-  midStream?: boolean
-  /** For `config` errors: which check failed, and the offending value where it is safe to show. */
-  reason?: ConfigReason
-  value?: string
-  cause?: unknown
-}
+export type ProviderErrorDetails = Omit<ErrorFacts, 'kind'> & { cause?: unknown }
 
 const FACT_KEYS = [
   'status', 'serverMessage', 'url', 'field', 'retryAfterSeconds', 'model', 'timeoutSeconds', 'contentType', 'midStream', 'reason', 'value',
