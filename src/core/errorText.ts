@@ -7,7 +7,7 @@
 import { ImportError, type Expected, type ImportFormat, type ImportProblem, type ImportSource } from './importers/errors'
 import { PersistenceError, type PersistenceErrorInfo, type PersistenceErrorKind, type StorageEvent } from './persistence/errors'
 import type { TranscriptProblem } from './transcriptError'
-import { renderText, type MessageKey, type Text } from '../locales'
+import { renderText, type Locale, type MessageKey, type Text } from '../locales'
 
 // ---------------------------------------------------------------------------------------------
 // Storage
@@ -139,155 +139,218 @@ export function isQuotaExceeded(error: unknown): boolean {
 // ---------------------------------------------------------------------------------------------
 // Import
 
-/** Human names of the sources, for messages. */
+const SOURCE_KEY: Record<ImportFormat, MessageKey> = {
+  'inkstream-backup': 'import.source.inkstream',
+  'classic-txt': 'import.source.classic',
+  betterchatgpt: 'import.source.betterchatgpt',
+  nextchat: 'import.source.nextchat',
+  json: 'import.source.json',
+}
+
+/** "an Inkstream backup", "a NextChat backup": English needs the article, Chinese does not. */
+const SOURCE_WITH_ARTICLE_KEY: Record<ImportSource, MessageKey> = {
+  'inkstream-backup': 'import.sourceWithArticle.inkstream',
+  'classic-txt': 'import.sourceWithArticle.classic',
+  betterchatgpt: 'import.sourceWithArticle.betterchatgpt',
+  nextchat: 'import.sourceWithArticle.nextchat',
+}
+
+/** Human names of the sources, in English (for logs and callers that need a plain string). */
 export const SOURCE_NAMES: Record<ImportSource, string> = {
-  'inkstream-backup': 'Inkstream backup',
-  'classic-txt': 'conversation.txt',
-  betterchatgpt: 'BetterChatGPT export',
-  nextchat: 'NextChat backup',
+  'inkstream-backup': renderText('en', { key: SOURCE_KEY['inkstream-backup'] }),
+  'classic-txt': renderText('en', { key: SOURCE_KEY['classic-txt'] }),
+  betterchatgpt: renderText('en', { key: SOURCE_KEY.betterchatgpt }),
+  nextchat: renderText('en', { key: SOURCE_KEY.nextchat }),
 }
 
-const FORMAT_NAMES: Record<ImportFormat, string> = { ...SOURCE_NAMES, json: 'JSON file' }
-
-const TRANSCRIPT_TEXT: Record<TranscriptProblem, string> = {
-  'answer-without-question': "an 'Answer:' header without a 'Question:' header before it",
-  'expected-question': "expected a '[YYYY-MM-DD HH:MM:SS] Question:' header",
-  'question-without-answer': "this 'Question:' header has no 'Answer:' header after it",
-  'reasoning-unclosed': "'[Reasoning]' is never closed by '[/Reasoning]'",
+/** A source's name as text to render. */
+export function sourceName(source: ImportFormat): Text {
+  return { key: SOURCE_KEY[source] }
 }
 
-const EXPECTED_TEXT: Record<Exclude<Expected, { type: 'one-of' | 'literal' }>['type'], string> = {
-  string: 'a string',
-  'non-empty-string': 'a non-empty string',
-  number: 'a number',
-  'whole-number': 'a whole number',
-  'non-negative-whole-number': 'a whole number ≥ 0',
-  boolean: 'true or false',
-  object: 'an object',
-  'conversation-list': 'a list of conversations',
-  'conversation-object': 'a conversation object',
-  'message-list': 'a list of messages',
-  'message-object': 'a message object',
-  'message-text': 'the message text (a string or a list of parts)',
-  'content-part': 'a content part object',
-  'role-string': 'a role string',
-  'chat-list': 'a list of chats',
-  'chat-object': 'a chat object',
-  chats: 'an object or a list of chats',
-  'session-list': 'a list of sessions',
-  'session-object': 'a session object',
-  id: 'a string or number id',
-  'betterchatgpt-version': '1 (the format BetterChatGPT writes)',
+/** A source's name with its English article ("an Inkstream backup"). */
+export function sourceWithArticle(source: ImportSource): Text {
+  return { key: SOURCE_WITH_ARTICLE_KEY[source] }
 }
 
-const NOTHING_IMPORTED = ' Nothing was imported.'
+const TRANSCRIPT_KEY: Record<TranscriptProblem, MessageKey> = {
+  'answer-without-question': 'import.transcript.answerWithoutQuestion',
+  'expected-question': 'import.transcript.expectedQuestion',
+  'question-without-answer': 'import.transcript.questionWithoutAnswer',
+  'reasoning-unclosed': 'import.transcript.reasoningUnclosed',
+}
 
-/** The article before a source's name: "an Inkstream backup", "a NextChat backup". */
-export const SOURCE_ARTICLES: Record<ImportSource, string> = {
-  'inkstream-backup': 'an',
-  'classic-txt': 'a',
-  betterchatgpt: 'a',
-  nextchat: 'a',
+const EXPECTED_KEY: Record<Exclude<Expected, { type: 'one-of' | 'literal' }>['type'], MessageKey> = {
+  string: 'import.expected.string',
+  'non-empty-string': 'import.expected.nonEmptyString',
+  number: 'import.expected.number',
+  'whole-number': 'import.expected.wholeNumber',
+  'non-negative-whole-number': 'import.expected.nonNegativeWholeNumber',
+  boolean: 'import.expected.boolean',
+  object: 'import.expected.object',
+  'conversation-list': 'import.expected.conversationList',
+  'conversation-object': 'import.expected.conversationObject',
+  'message-list': 'import.expected.messageList',
+  'message-object': 'import.expected.messageObject',
+  'message-text': 'import.expected.messageText',
+  'content-part': 'import.expected.contentPart',
+  'role-string': 'import.expected.roleString',
+  'chat-list': 'import.expected.chatList',
+  'chat-object': 'import.expected.chatObject',
+  chats: 'import.expected.chats',
+  'session-list': 'import.expected.sessionList',
+  'session-object': 'import.expected.sessionObject',
+  id: 'import.expected.id',
+  'betterchatgpt-version': 'import.expected.betterchatgptVersion',
 }
 
 type ProblemOf<P extends ImportProblem['problem']> = Extract<ImportProblem, { problem: P }>
 
+const NOTHING: Text = { key: 'import.nothingImported' }
+const NONE: Text = { key: 'import.empty' }
+
 /** Each problem's text, and whether that text already says that nothing was imported. */
-const IMPORT_TEXT: { [P in ImportProblem['problem']]: { text: (p: ProblemOf<P>) => string; saysNothingImported: boolean } } = {
-  'empty-file': { text: () => 'The file is empty, so there is nothing to import.', saysNothingImported: true },
-  binary: {
-    text: () => 'This is not a text file (it contains binary data). Choose a conversation.txt or a JSON backup.',
-    saysNothingImported: false,
-  },
+const IMPORT_TEXT: { [P in ImportProblem['problem']]: { text: (p: ProblemOf<P>) => Text[]; saysNothingImported: boolean } } = {
+  'empty-file': { text: () => [{ key: 'import.problem.emptyFile' }], saysNothingImported: true },
+  binary: { text: () => [{ key: 'import.problem.binary' }], saysNothingImported: false },
   'json-truncated': {
-    text: (p) =>
-      `${FORMAT_NAMES[p.format]}, line ${p.line}: the JSON ends too early, so the file is probably truncated (${p.detail}).${NOTHING_IMPORTED}`,
+    text: (p) => [{ key: 'import.problem.jsonTruncated', params: { format: sourceName(p.format), line: p.line, detail: p.detail } }, NOTHING],
     saysNothingImported: true,
   },
   'json-invalid': {
-    text: (p) =>
+    text: (p) => [
       p.line === undefined
-        ? `${FORMAT_NAMES[p.format]}: this is not valid JSON (${p.detail}).${NOTHING_IMPORTED}`
-        : `${FORMAT_NAMES[p.format]}, line ${p.line} column ${p.column ?? 1}: this is not valid JSON (${p.detail}).${NOTHING_IMPORTED}`,
+        ? { key: 'import.problem.jsonInvalid', params: { format: sourceName(p.format), detail: p.detail } }
+        : { key: 'import.problem.jsonInvalidAt', params: { format: sourceName(p.format), line: p.line, column: p.column ?? 1, detail: p.detail } },
+      NOTHING,
+    ],
     saysNothingImported: true,
   },
   'unknown-json': {
-    text: (p) =>
-      'This JSON file is not an Inkstream backup, a BetterChatGPT export or a NextChat backup' +
-      (p.shape === 'object'
-        ? ` (its top-level keys are ${p.keys.map((k) => JSON.stringify(k)).join(', ') || 'none'}).`
+    text: (p) => [
+      p.shape === 'object'
+        ? { key: 'import.problem.unknownJsonObject', params: { keys: p.keys.map((k) => JSON.stringify(k)).join(', ') || NONE } }
         : p.shape === 'list'
-          ? ' (it is a list, but not of BetterChatGPT chats).'
-          : '.') +
-      NOTHING_IMPORTED,
+          ? { key: 'import.problem.unknownJsonList' }
+          : { key: 'import.problem.unknownJson' },
+      NOTHING,
+    ],
     saysNothingImported: true,
   },
   'wrong-kind': {
-    text: (p) =>
-      `This is ${SOURCE_ARTICLES[p.found]} ${SOURCE_NAMES[p.found]}, not ${SOURCE_ARTICLES[p.wanted]} ${SOURCE_NAMES[p.wanted]}.` +
-      (p.wanted === 'inkstream-backup' ? ' Use "Import a file" for conversation.txt, BetterChatGPT and NextChat files.' : '') +
-      NOTHING_IMPORTED,
+    text: (p) => [
+      { key: 'import.problem.wrongKind', params: { found: sourceWithArticle(p.found), wanted: sourceWithArticle(p.wanted) } },
+      ...(p.wanted === 'inkstream-backup' ? [{ key: 'import.problem.useImportFile' } as Text] : []),
+      NOTHING,
+    ],
     saysNothingImported: true,
   },
   'no-conversations': {
-    text: (p) =>
-      `This ${SOURCE_NAMES[p.source]} holds no conversation with messages${p.skipped.length > 0 ? ` (skipped: ${p.skipped.join(', ')})` : ''}, so there is nothing to import.`,
+    text: (p): Text[] => [
+      p.skipped.length > 0
+        ? { key: 'import.problem.noConversationsSkipped', params: { source: sourceName(p.source), skipped: p.skipped.join(', ') } }
+        : { key: 'import.problem.noConversations', params: { source: sourceName(p.source) } },
+    ],
     saysNothingImported: true,
   },
-  'no-turns': { text: () => 'conversation.txt holds no question and answer, so there is nothing to import.', saysNothingImported: true },
-  transcript: { text: (p) => `${transcriptErrorText(p.line, p.transcript)}.${NOTHING_IMPORTED}`, saysNothingImported: true },
+  'no-turns': { text: () => [{ key: 'import.problem.noTurns' }], saysNothingImported: true },
+  transcript: { text: (p) => [transcriptErrorTexts(p.line, p.transcript), { key: 'import.period' }, NOTHING], saysNothingImported: true },
   expected: {
-    text: (p) => `${where(p)}: expected ${expectedText(p.expected)}, got ${describeValue(p.got)}.${NOTHING_IMPORTED}`,
+    text: (p) => [
+      { key: 'import.problem.expected', params: { where: where(p), expected: expectedText(p.expected), got: describeValueText(p.got) } },
+      NOTHING,
+    ],
     saysNothingImported: true,
   },
   duplicate: {
-    text: (p) => `${where(p)}: ${typeof p.value === 'string' ? JSON.stringify(p.value) : p.value} is already used by ${p.usedBy}.${NOTHING_IMPORTED}`,
+    text: (p) => [
+      {
+        key: 'import.problem.duplicate',
+        params: { where: where(p), value: typeof p.value === 'string' ? JSON.stringify(p.value) : p.value, usedBy: p.usedBy },
+      },
+      NOTHING,
+    ],
     saysNothingImported: true,
   },
   'foreign-message': {
-    text: (p) =>
-      `${where(p)}: says ${describeValue(p.declared)}, but the message sits in conversation ${JSON.stringify(p.conversationId)}.${NOTHING_IMPORTED}`,
+    text: (p) => [
+      {
+        key: 'import.problem.foreignMessage',
+        params: { where: where(p), declared: describeValueText(p.declared), conversation: JSON.stringify(p.conversationId) },
+      },
+      NOTHING,
+    ],
     saysNothingImported: true,
   },
   'newer-backup': {
-    text: (p) =>
-      `${SOURCE_NAMES['inkstream-backup']}, version: this file is version ${p.version}, written by a newer Inkstream; this version reads up to ${p.newest}. Reload the page to update, then import again.${NOTHING_IMPORTED}`,
+    text: (p) => [{ key: 'import.problem.newerBackup', params: { version: p.version, newest: p.newest } }, NOTHING],
     saysNothingImported: true,
   },
 }
 
-function entry<P extends ImportProblem['problem']>(problem: ProblemOf<P>): { text: (p: ProblemOf<P>) => string; saysNothingImported: boolean } {
+function entry<P extends ImportProblem['problem']>(problem: ProblemOf<P>): { text: (p: ProblemOf<P>) => Text[]; saysNothingImported: boolean } {
   return IMPORT_TEXT[problem.problem as P]
 }
 
-/** The text of an ImportError (or of the problem it describes), naming the line or JSON path. */
-export function importErrorText(error: Pick<ImportError, 'problem'>): string {
+/** An ImportError (or the problem it describes) as text to render, naming the line or JSON path. */
+export function importErrorTexts(error: Pick<ImportError, 'problem'>): Text[] {
   return entry(error.problem).text(error.problem)
+}
+
+/** The same, in English. */
+export function importErrorText(error: Pick<ImportError, 'problem'>): string {
+  return renderTexts('en', importErrorTexts(error))
+}
+
+function transcriptErrorTexts(line: number, problem: TranscriptProblem): Text {
+  return { key: 'import.transcript.at', params: { line, problem: { key: TRANSCRIPT_KEY[problem] } } }
 }
 
 /** The text of a malformed conversation.txt, without the "nothing was imported" an import adds. */
 export function transcriptErrorText(line: number, problem: TranscriptProblem): string {
-  return `conversation.txt line ${line}: ${TRANSCRIPT_TEXT[problem]}`
+  return renderText('en', transcriptErrorTexts(line, problem))
 }
 
-function where(p: { format: ImportFormat; path: string }): string {
-  return `${FORMAT_NAMES[p.format]}, ${p.path === '' ? 'the top level' : p.path}`
+function where(p: { format: ImportFormat; path: string }): Text {
+  return { key: 'import.where', params: { format: sourceName(p.format), path: p.path === '' ? { key: 'import.topLevel' } : p.path } }
 }
 
-function expectedText(expected: Expected): string {
-  if (expected.type === 'one-of') return `one of ${expected.values.map((v) => JSON.stringify(v)).join(', ')}`
+function expectedText(expected: Expected): Text | string {
+  if (expected.type === 'one-of') return { key: 'import.expected.oneOf', params: { values: expected.values.map((v) => JSON.stringify(v)).join(', ') } }
   if (expected.type === 'literal') return typeof expected.value === 'string' ? JSON.stringify(expected.value) : String(expected.value)
-  return EXPECTED_TEXT[expected.type]
+  return { key: EXPECTED_KEY[expected.type] }
 }
 
 /** A short description of a JSON value's type, for "expected …, got …" texts. */
+export function describeValueText(value: unknown): Text {
+  if (value === undefined) return { key: 'import.value.missing' }
+  if (value === null) return { key: 'import.value.null' }
+  if (Array.isArray(value)) return { key: 'import.value.array' }
+  if (typeof value === 'string') {
+    return value.length > 40
+      ? { key: 'import.value.longString', params: { start: value.slice(0, 37) } }
+      : { key: 'import.value.string', params: { value: JSON.stringify(value) } }
+  }
+  if (typeof value === 'object') return { key: 'import.value.object' }
+  return { key: 'import.value.other', params: { type: typeof value, value: String(value) } }
+}
+
+/** The same, in English. */
 export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing (the field is missing)'
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'string') return value.length > 40 ? `a string ("${value.slice(0, 37)}…")` : `the string ${JSON.stringify(value)}`
-  if (typeof value === 'object') return 'an object'
-  return `${typeof value} ${String(value)}`
+  return renderText('en', describeValueText(value))
+}
+
+/** "1 conversation", "3 messages": a count with its noun, as text to render. */
+export function countText(n: number, noun: 'conversation' | 'message'): Text {
+  const one = n === 1
+  const key: MessageKey =
+    noun === 'conversation' ? (one ? 'count.conversationOne' : 'count.conversationOther') : one ? 'count.messageOne' : 'count.messageOther'
+  return { key, params: { n } }
+}
+
+/** Renders text parts in order. */
+export function renderTexts(locale: Locale, parts: readonly Text[]): string {
+  return parts.map((part) => renderText(locale, part)).join('')
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,19 +359,24 @@ export function describeValue(value: unknown): string {
 /** An action of the data panel. */
 export type DataAction = 'backup' | 'text' | 'import' | 'persist'
 
-const DATA_FAILURE_TEXT: Record<Exclude<DataAction, 'import'>, (reason: string) => string> = {
-  backup: (reason) => `The backup could not be made: ${reason}`,
-  text: (reason) => `conversation.txt could not be made: ${reason}`,
-  persist: (reason) => `Could not ask for persistent storage: ${reason}`,
+const DATA_FAILURE_KEY: Record<Exclude<DataAction, 'import'>, MessageKey> = {
+  backup: 'data.failure.backup',
+  text: 'data.failure.text',
+  persist: 'data.failure.persist',
 }
 
 /**
- * The data panel's error line after `action` failed. An import's starts with the file's name and
- * always ends by saying that nothing was imported (an import writes all or nothing).
+ * The data panel's error line after `action` failed, as text to render. An import's starts with the
+ * file's name and always ends by saying that nothing was imported (an import writes all or nothing).
  */
+export function dataFailureTexts(action: DataAction, error: unknown, fileName = ''): Text[] {
+  if (action !== 'import') return [{ key: DATA_FAILURE_KEY[action] }, ...dataReason(error)]
+  return [{ key: 'data.failure.importFile', params: { file: fileName } }, ...dataReason(error), ...(saysNothingImported(error) ? [] : [NOTHING])]
+}
+
+/** The same, in English. */
 export function dataFailureText(action: DataAction, error: unknown, fileName = ''): string {
-  if (action !== 'import') return DATA_FAILURE_TEXT[action](dataReason(error))
-  return `${fileName}: ${dataReason(error)}${saysNothingImported(error) ? '' : NOTHING_IMPORTED}`
+  return renderTexts('en', dataFailureTexts(action, error, fileName))
 }
 
 /**
@@ -320,12 +388,19 @@ export function saysNothingImported(error: unknown): boolean {
   return error instanceof PersistenceError && error.kind === 'conflict'
 }
 
-function dataReason(error: unknown): string {
-  if (error instanceof ImportError) return importErrorText(error)
+function dataReason(error: unknown): Text[] {
+  if (error instanceof ImportError) return importErrorTexts(error)
   // A full disk during a backup or an import is reported with the engine's own words, as before the
   // quota kind existed; the chat's banner (storageFailureText) is where "storage is full" is explained.
-  if (error instanceof PersistenceError) return error.kind === 'quota' ? describeCause(error.cause) : persistenceErrorText(error)
-  return describeCause(error)
+  if (error instanceof PersistenceError) {
+    return error.kind === 'quota' ? [plain(describeCause(error.cause))] : [persistenceErrorTexts(error)]
+  }
+  return [plain(describeCause(error))]
+}
+
+/** Text that is not translated (an engine's own words). */
+function plain(text: string): Text {
+  return { key: 'common.verbatim', params: { text } }
 }
 
 /** `Name: message` of an engine error, for the parentheses of a text; anything else as a string. */

@@ -2,9 +2,10 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { LAST_BACKUP_KEY, backupFileName, buildBackup, formatAllTranscripts, serializeBackup } from '../core/backup'
 import type { BackupSettings } from '../core/backup'
-import { describeImport, importText } from '../core/importers'
+import { describeImportTexts, importText } from '../core/importers'
 import type { ImportSource } from '../core/importers'
-import { dataFailureText } from '../core/errorText'
+import { countText, dataFailureTexts } from '../core/errorText'
+import type { Text } from '../locales'
 import { TRANSCRIPT_FILE_NAME } from '../core/transcript'
 import type { TextFile } from '../core/types'
 import { readStorageHealth, requestPersistentStorage, type StorageHealth } from '../browser/storage'
@@ -28,22 +29,22 @@ export const useBackupStore = defineStore('backup', () => {
 
   const busy = ref<DataTask | null>(null)
   /** The outcome of the last action, plain text. */
-  const notice = ref('')
+  const notice = ref<readonly Text[]>([])
   /** What went wrong in the last action, plain text; never contains the API key. */
-  const error = ref('')
+  const error = ref<readonly Text[]>([])
   const lastBackupAt = ref<number | null>(null)
   const health = ref<StorageHealth | null>(null)
 
   /** Runs one action at a time; its outcome becomes `notice` or `error`, and its file (if any) is returned. */
   async function run(
     task: DataTask,
-    work: () => Promise<{ notice: string; file?: TextFile }>,
-    failure: (e: unknown) => string,
+    work: () => Promise<{ notice: Text[]; file?: TextFile }>,
+    failure: (e: unknown) => Text[],
   ): Promise<TextFile | null> {
     if (busy.value) return null
     busy.value = task
-    notice.value = ''
-    error.value = ''
+    notice.value = []
+    error.value = []
     try {
       const outcome = await work()
       notice.value = outcome.notice
@@ -84,9 +85,12 @@ export const useBackupStore = defineStore('backup', () => {
         lastBackupAt.value = now.getTime()
         const messages = items.reduce((n, item) => n + item.messages.length, 0)
         const file: TextFile = { fileName, text, mimeType: 'application/json;charset=utf-8' }
-        return { file, notice: `Downloaded ${fileName}: ${items.length} conversation${items.length === 1 ? '' : 's'}, ${messages} message${messages === 1 ? '' : 's'}. Your API key is not in it.` }
+        return {
+          file,
+          notice: [{ key: 'data.notice.backedUp', params: { file: fileName, conversations: countText(items.length, 'conversation'), messages: countText(messages, 'message') } }],
+        }
       },
-      (e) => dataFailureText('backup', e),
+      (e) => dataFailureTexts('backup', e),
     )
   }
 
@@ -99,15 +103,15 @@ export const useBackupStore = defineStore('backup', () => {
         const repository = await openRepository()
         const items = await repository.exportConversations()
         const withMessages = items.filter((item) => item.messages.length > 0)
-        if (withMessages.length === 0) return { notice: 'There is no conversation with messages to export yet.' }
+        if (withMessages.length === 0) return { notice: [{ key: 'data.notice.nothingToExport' }] }
         const includeReasoning = settingsStore.settings.exportReasoning
         const file: TextFile = { fileName: TRANSCRIPT_FILE_NAME, text: formatAllTranscripts(withMessages, { includeReasoning }) }
         return {
           file,
-          notice: `Downloaded ${TRANSCRIPT_FILE_NAME} with ${withMessages.length} conversation${withMessages.length === 1 ? '' : 's'}, oldest first.`,
+          notice: [{ key: 'data.notice.exported', params: { conversations: countText(withMessages.length, 'conversation') } }],
         }
       },
-      (e) => dataFailureText('text', e),
+      (e) => dataFailureTexts('text', e),
     )
   }
 
@@ -126,9 +130,9 @@ export const useBackupStore = defineStore('backup', () => {
         await chat.refreshEverywhere()
         const single = result.conversations.length === 1 ? result.conversations[0] : undefined
         if (single) await chat.select(single.conversation.id)
-        return { notice: describeImport(result, written) }
+        return { notice: describeImportTexts(result, written) }
       },
-      (e) => dataFailureText('import', e, file.name),
+      (e) => dataFailureTexts('import', e, file.name),
     )
   }
 
@@ -149,13 +153,13 @@ export const useBackupStore = defineStore('backup', () => {
       async () => {
         const granted = await requestPersistentStorage()
         health.value = await readStorageHealth()
-        if (granted === true) return { notice: 'The browser will keep this site’s data until you delete it yourself.' }
+        if (granted === true) return { notice: [{ key: 'data.notice.persistGranted' }] }
         if (granted === false) {
-          return { notice: 'The browser declined to make storage persistent (Chromium decides by how much you use the site, or after installing it as an app). Download backups regularly.' }
+          return { notice: [{ key: 'data.notice.persistDeclined' }] }
         }
-        return { notice: 'This browser cannot make storage persistent. Download backups regularly.' }
+        return { notice: [{ key: 'data.notice.persistUnsupported' }] }
       },
-      (e) => dataFailureText('persist', e),
+      (e) => dataFailureTexts('persist', e),
     )
   }
 

@@ -6,6 +6,7 @@ import { createRepository } from '../../src/core/persistence'
 import { LAST_BACKUP_KEY, formatAllTranscripts } from '../../src/core/backup'
 import { openStores } from './stores/harness'
 import { fixture } from './importers/helpers'
+import { renderTexts } from '../../src/core/errorText'
 
 const KEY = 'sk-canary-data-store-0123456789'
 
@@ -31,28 +32,28 @@ describe('data store', () => {
   it('imports a classic conversation.txt as one conversation, opens it and says what it did', async () => {
     const { chat, list, data } = await freshStores()
     await data.importFile(file('conversation.txt', fixture('classic-conversation.txt')))
-    expect(data.error).toBe('')
-    expect(data.notice).toBe('Imported 1 conversation, 12 messages from a conversation.txt.')
+    expect(renderTexts('en', data.error)).toBe('')
+    expect(renderTexts('en', data.notice)).toBe('Imported 1 conversation, 12 messages from a conversation.txt.')
     expect(list.conversations.map((c) => c.title)).toEqual(['你好，介绍一下你自己'])
     expect(chat.activeId).toBe(list.conversations[0]!.id)
     expect(chat.messages).toHaveLength(12)
 
     await data.importFile(file('conversation.txt', fixture('classic-conversation.txt')))
-    expect(data.notice).toBe('Imported 1 conversation, 12 messages from a conversation.txt. It was already here, and nothing changed.')
+    expect(renderTexts('en', data.notice)).toBe('Imported 1 conversation, 12 messages from a conversation.txt. It was already here, and nothing changed.')
     expect(list.conversations).toHaveLength(1)
   })
 
   it('shows a precise error for a malformed file and imports nothing', async () => {
     const { list, data } = await freshStores()
     await data.importFile(file('broken.txt', '\n[2024-01-01 08:00:00] Answer:\nhello\n'))
-    expect(data.notice).toBe('')
-    expect(data.error).toBe(
+    expect(renderTexts('en', data.notice)).toBe('')
+    expect(renderTexts('en', data.error)).toBe(
       "broken.txt: conversation.txt line 2: an 'Answer:' header without a 'Question:' header before it. Nothing was imported.",
     )
     const bad = JSON.parse(fixture('nextchat-backup.json'))
     bad['chat-next-web-store'].sessions[3].messages[1].role = 42
     await data.importFile(file('Backup-2024.json', JSON.stringify(bad)))
-    expect(data.error).toBe(
+    expect(renderTexts('en', data.error)).toBe(
       'Backup-2024.json: NextChat backup, ["chat-next-web-store"].sessions[3].messages[1].role: expected a role string, got number 42. Nothing was imported.',
     )
     expect(list.conversations).toHaveLength(0)
@@ -72,11 +73,11 @@ describe('data store', () => {
 
     const before = Date.now()
     const backup = await data.exportBackup()
-    expect(data.error).toBe('')
+    expect(renderTexts('en', data.error)).toBe('')
     expect(backup!.fileName).toMatch(/^inkstream-backup-\d{4}-\d{2}-\d{2}-\d{6}\.json$/)
     expect(backup!.mimeType).toBe('application/json;charset=utf-8')
     expect(backup!.text).not.toContain(KEY)
-    expect(data.notice).toBe(`Downloaded ${backup!.fileName}: 4 conversations, 20 messages. Your API key is not in it.`)
+    expect(renderTexts('en', data.notice)).toBe(`Downloaded ${backup!.fileName}: 4 conversations, 20 messages. Your API key is not in it.`)
     expect(data.lastBackupAt).toBeGreaterThanOrEqual(before)
     const repo = await createRepository({ dbName })
     expect(await repo.getValue(LAST_BACKUP_KEY)).toBe(data.lastBackupAt)
@@ -86,8 +87,8 @@ describe('data store', () => {
     // A new browser: another database, nothing saved yet.
     const fresh = await freshStores(`${dbName}-restored`)
     await fresh.data.importFile(file(backup!.fileName, backup!.text), 'inkstream-backup')
-    expect(fresh.data.error).toBe('')
-    expect(fresh.data.notice).toBe(
+    expect(renderTexts('en', fresh.data.error)).toBe('')
+    expect(renderTexts('en', fresh.data.notice)).toBe(
       'Imported 4 conversations, 20 messages from an Inkstream backup. Settings from the backup were applied; the API key is never in a backup, so enter it in Settings.',
     )
     expect(fresh.list.conversations.map((c) => c.id)).toEqual(list.conversations.map((c) => c.id))
@@ -101,7 +102,7 @@ describe('data store', () => {
   it('"restore backup" refuses other kinds of file', async () => {
     const { list, data } = await freshStores()
     await data.importFile(file('conversation.txt', fixture('classic-conversation.txt')), 'inkstream-backup')
-    expect(data.error).toBe(
+    expect(renderTexts('en', data.error)).toBe(
       'conversation.txt: This is a conversation.txt, not an Inkstream backup. Use "Import a file" for conversation.txt, BetterChatGPT and NextChat files. Nothing was imported.',
     )
     expect(list.conversations).toHaveLength(0)
@@ -110,7 +111,7 @@ describe('data store', () => {
   it('exports every conversation as one conversation.txt, oldest first', async () => {
     const { data } = await freshStores()
     expect(await data.exportAllText()).toBeNull()
-    expect(data.notice).toBe('There is no conversation with messages to export yet.')
+    expect(renderTexts('en', data.notice)).toBe('There is no conversation with messages to export yet.')
 
     await data.importFile(file('Backup.json', fixture('nextchat-backup.json')))
     await data.importFile(file('conversation.txt', fixture('classic-conversation.txt')))
@@ -119,7 +120,7 @@ describe('data store', () => {
     expect(txt).toEqual({ fileName: 'conversation.txt', text: formatAllTranscripts(await repo.exportConversations()) })
     repo.close()
     expect(txt!.text.indexOf('[2023-04-01 10:00:00] Question:\nping')).toBe(1)
-    expect(data.notice).toBe('Downloaded conversation.txt with 4 conversations, oldest first.')
+    expect(renderTexts('en', data.notice)).toBe('Downloaded conversation.txt with 4 conversations, oldest first.')
   })
 
   it('reports storage health, and copes with a browser without navigator.storage', async () => {
@@ -141,6 +142,6 @@ describe('data store', () => {
     expect(data.health).toEqual({ supported: true, persisted: false, usage: 1_234_567, quota: 2_000_000_000, canPersist: true })
     await data.requestPersist()
     expect(data.health?.persisted).toBe(true)
-    expect(data.notice).toContain('will keep this site’s data')
+    expect(renderTexts('en', data.notice)).toContain('will keep this site’s data')
   })
 })

@@ -223,3 +223,16 @@ describe('storage texts in both languages', () => {
     expect(renderText('zh-CN', storageProblemTexts({ kind: 'deleted-elsewhere', title: 'Plan' }))).toBe('“Plan”已在另一个标签页中删除，因此它的回答没有被保存。')
   })
 })
+
+describe('import texts in both languages', () => {
+  it('a wrong field names its JSON path and what was found, in Chinese too', async () => {
+    const { importErrorTexts, renderTexts: both } = await import('../../src/core/errorText')
+    const problem = { problem: 'expected', format: 'inkstream-backup', path: 'conversations[2].messages[0].role', expected: { type: 'role-string' }, got: 7 } as const
+    expect(both('en', importErrorTexts({ problem }))).toBe(
+      'Inkstream backup, conversations[2].messages[0].role: expected a role string, got number 7. Nothing was imported.',
+    )
+    expect(both('zh-CN', importErrorTexts({ problem }))).toBe(
+      'Inkstream 备份，conversations[2].messages[0].role：应为角色字符串，实际是number 7。没有导入任何内容。',
+    )
+  })
+})

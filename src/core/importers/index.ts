@@ -6,7 +6,8 @@
 import { isInkstreamBackup, readBackup } from './inkstream'
 import { importBetterChatGpt, isBetterChatGptExport } from './betterchatgpt'
 import { importClassicTranscript } from './classic'
-import { SOURCE_ARTICLES, SOURCE_NAMES } from '../errorText'
+import { countText, renderTexts, sourceWithArticle } from '../errorText'
+import type { Text } from '../../locales'
 import { importError, isObject, parseJson, type ImportError, type ImportResult, type ImportSource } from './common'
 import { importNextChat, isNextChatBackup } from './nextchat'
 import type { ImportSummary } from '../persistence'
@@ -75,26 +76,34 @@ function wrongKind(wanted: ImportSource, found: ImportSource): ImportError {
   return importError('unknown-format', { problem: 'wrong-kind', wanted, found })
 }
 
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`
-}
 
-/** The plain-text summary shown after an import: "Imported 3 conversations, 41 messages from …". */
-export function describeImport(result: ImportResult, written: ImportSummary): string {
+/** The summary shown after an import, as text to render: "Imported 3 conversations, 41 messages from …". */
+export function describeImportTexts(result: ImportResult, written: ImportSummary): Text[] {
   const messages = result.conversations.reduce((n, c) => n + c.messages.length, 0)
-  let text = `Imported ${count(result.conversations.length, 'conversation')}, ${count(messages, 'message')} from ${SOURCE_ARTICLES[result.source]} ${SOURCE_NAMES[result.source]}.`
+  const parts: Text[] = [
+    {
+      key: 'data.notice.imported',
+      params: { conversations: countText(result.conversations.length, 'conversation'), messages: countText(messages, 'message'), source: sourceWithArticle(result.source) },
+    },
+  ]
   const existing = written.mergedConversations + written.unchangedConversations
   if (existing > 0) {
-    const who =
+    const who: Text =
       existing === result.conversations.length
-        ? existing === 1 ? 'It was' : 'All of them were'
-        : `${existing} of them ${existing === 1 ? 'was' : 'were'}`
-    text +=
+        ? { key: existing === 1 ? 'data.notice.itWas' : 'data.notice.allWere' }
+        : { key: existing === 1 ? 'data.notice.oneOfThemWas' : 'data.notice.someOfThemWere', params: { n: existing } }
+    parts.push(
       written.addedMessages + written.updatedMessages === 0 && written.mergedConversations === 0
-        ? ` ${who} already here, and nothing changed.`
-        : ` ${who} already here: ${count(written.addedMessages, 'message')} new, ${count(written.updatedMessages, 'message')} newer than the stored copy; nothing stored was removed.`
+        ? { key: 'data.notice.allHere', params: { who } }
+        : { key: 'data.notice.someHere', params: { who, added: countText(written.addedMessages, 'message'), updated: countText(written.updatedMessages, 'message') } },
+    )
   }
-  if (result.skipped.length > 0) text += ` Not imported: ${result.skipped.join(', ')}.`
-  if (written.settingsRestored) text += ' Settings from the backup were applied; the API key is never in a backup, so enter it in Settings.'
-  return text
+  if (result.skipped.length > 0) parts.push({ key: 'data.notice.skipped', params: { skipped: result.skipped.join(', ') } })
+  if (written.settingsRestored) parts.push({ key: 'data.notice.settingsRestored' })
+  return parts
+}
+
+/** The same, in English. */
+export function describeImport(result: ImportResult, written: ImportSummary): string {
+  return renderTexts('en', describeImportTexts(result, written))
 }
