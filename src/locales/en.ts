@@ -126,6 +126,18 @@ export const en = {
       persist: 'Asking the browser…',
     },
   },
+  exportMd: {
+    button: '⤓ Markdown',
+    buttonTitle: 'Download this conversation as a Markdown document',
+    you: 'You',
+    assistant: 'Assistant',
+    reasoning: 'Reasoning',
+    stopped: 'Stopped by the user.',
+    interrupted: 'Interrupted: the connection ended before the answer was complete.',
+    streaming: 'Incomplete: the answer was still being written.',
+    noAnswer: 'No answer.',
+    error: 'Request error:',
+  },
 } as const
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> }

@@ -123,4 +123,16 @@ export const zhCN: Messages = {
       persist: '正在询问浏览器…',
     },
   },
+  exportMd: {
+    button: '⤓ Markdown',
+    buttonTitle: '将此对话下载为 Markdown 文档',
+    you: '你',
+    assistant: '助手',
+    reasoning: '思考过程',
+    stopped: '已被用户停止。',
+    interrupted: '已中断：回答完成前连接已断开。',
+    streaming: '不完整：回答仍在生成中。',
+    noAnswer: '没有回答。',
+    error: '请求错误：',
+  },
 }
