@@ -6,6 +6,8 @@ import type { Text } from '../locales'
 import { KV_KEYS, toPlainData } from '../core/persistence'
 import { canRetry, newTurn, restartAnswer, turnsBefore } from '../core/answer'
 import { TRANSCRIPT_FILE_NAME, formatTranscript } from '../core/transcript'
+import { formatMarkdown, markdownFileName, type MarkdownLabels } from '../core/markdownExport'
+import { render } from '../locales'
 import { UNTITLED, titleFromQuestion } from '../core/conversation'
 import type { Change } from '../core/tabs'
 import { openRepository } from './repository'
@@ -280,6 +282,28 @@ export const useChatStore = defineStore('chat', () => {
     return { fileName: TRANSCRIPT_FILE_NAME, text: formatTranscript(messages.value, { includeReasoning }) }
   }
 
+  /** The open conversation as a Markdown document, its headings and markers in the UI's language. */
+  function markdownTranscript(): TextFile {
+    const locale = settingsStore.locale
+    const labels: MarkdownLabels = {
+      you: render(locale, 'exportMd.you'),
+      assistant: render(locale, 'exportMd.assistant'),
+      reasoning: render(locale, 'exportMd.reasoning'),
+      stopped: render(locale, 'exportMd.stopped'),
+      interrupted: render(locale, 'exportMd.interrupted'),
+      streaming: render(locale, 'exportMd.streaming'),
+      noAnswer: render(locale, 'exportMd.noAnswer'),
+      error: render(locale, 'exportMd.error'),
+    }
+    const title = active.value?.title ?? UNTITLED
+    const includeReasoning = settingsStore.settings.exportReasoning
+    return {
+      fileName: markdownFileName(title),
+      text: formatMarkdown(title, messages.value, { labels, includeReasoning }),
+      mimeType: 'text/markdown;charset=utf-8',
+    }
+  }
+
   function clearComposerError(): void {
     composerError.value = []
   }
@@ -301,6 +325,7 @@ export const useChatStore = defineStore('chat', () => {
     retry,
     stop,
     transcript,
+    markdownTranscript,
     clearComposerError,
   }
 })

@@ -16,6 +16,8 @@ export const KV_KEYS = {
   activeConversationId: 'activeConversationId',
   /** The composer's unsent text. */
   draft: 'draft',
+  /** The prompt library (a list of Prompt), written whole so an import lands all at once or not at all. */
+  prompts: 'prompts',
   /** Epoch ms of the last successful backup download. */
   lastBackupAt: 'lastBackupAt',
   /** Prefix of the tombstone of a deleted conversation, `deleted:<id>` (see `tombstoneKey`). */
