@@ -154,6 +154,7 @@ function backupSettings(settings: BackupSettings): BackupSettings {
   if (settings.params !== undefined) out.params = pick(settings.params, PARAM_NAMES)
   if (settings.idleTimeoutSeconds !== undefined) out.idleTimeoutSeconds = settings.idleTimeoutSeconds
   if (settings.exportReasoning !== undefined) out.exportReasoning = settings.exportReasoning
+  if (settings.language !== undefined) out.language = settings.language
   return out
 }
 

@@ -6,7 +6,7 @@ import type { Text } from '../locales'
 import { KV_KEYS, toPlainData } from '../core/persistence'
 import { canRetry, newTurn, restartAnswer, turnsBefore } from '../core/answer'
 import { TRANSCRIPT_FILE_NAME, formatTranscript } from '../core/transcript'
-import { formatMarkdown, markdownFileName, type MarkdownLabels } from '../core/markdownExport'
+import type { MarkdownLabels } from '../core/markdownExport'
 import { render } from '../locales'
 import { UNTITLED, titleFromQuestion } from '../core/conversation'
 import type { Change } from '../core/tabs'
@@ -283,7 +283,9 @@ export const useChatStore = defineStore('chat', () => {
   }
 
   /** The open conversation as a Markdown document, its headings and markers in the UI's language. */
-  function markdownTranscript(): TextFile {
+  async function markdownTranscript(): Promise<TextFile> {
+    // Not needed to show the chat: the formatter is a chunk of its own, fetched on the first export.
+    const { formatMarkdown, markdownFileName } = await import('../core/markdownExport')
     const locale = settingsStore.locale
     const labels: MarkdownLabels = {
       you: render(locale, 'exportMd.you'),

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The composer's prompt menu from the keyboard: arrows and Enter choose, an input method's keys are
 // left alone, Esc closes only the menu, and a chosen prompt is inserted, never sent.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import ChatComposer from '../../src/components/chat/ChatComposer.vue'
@@ -28,6 +28,8 @@ async function composer() {
   mounted.push(wrapper)
   const input = wrapper.get('[data-testid="composer-input"]')
   await input.setValue('/')
+  // The menu is a chunk of its own, loaded on the first `/`.
+  await vi.waitFor(() => wrapper.get('[data-testid="prompt-menu"]'))
   return { wrapper, input }
 }
 

@@ -17,6 +17,7 @@ import {
   type JsonObject,
 } from './common'
 import { toFinishReason } from '../finishReason'
+import { LOCALES, type Locale } from '../../locales'
 
 const FORMAT = 'inkstream-backup'
 const ROLES: readonly Role[] = ['user', 'assistant']
@@ -132,6 +133,13 @@ function readSettings(raw: JsonObject, path: string): BackupSettings {
     const value = field(raw, 'exportReasoning')
     if (typeof value !== 'boolean') expected(pathOf(path, 'exportReasoning'), { type: 'boolean' }, value)
     out.exportReasoning = value as boolean
+  }
+  if (field(raw, 'language') !== undefined) {
+    const value = field(raw, 'language')
+    if (typeof value !== 'string' || !(LOCALES as readonly string[]).includes(value)) {
+      expected(pathOf(path, 'language'), { type: 'one-of', values: LOCALES }, value)
+    }
+    out.language = value as Locale
   }
   // An `apiKey` someone added by hand is ignored: a backup never carries a key into storage.
   return out

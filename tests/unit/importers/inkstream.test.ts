@@ -143,6 +143,16 @@ describe('reading a bad backup names the JSON path and writes nothing', () => {
     expect(result.conversations[1]!.messages[1]).toMatchObject({ attempts: [{ content: 'first try', status: 'stopped' }] })
     expect(result.conversations[1]!.conversation).toMatchObject({ pinned: true })
   })
+
+  it('carries the language setting, and refuses an unknown language by its path', async () => {
+    const backup = await good()
+    ;(backup as Record<string, unknown>).settings = { ...(backup.settings as object), language: 'zh-CN' }
+    expect(readBackup(JSON.parse(JSON.stringify(backup))).settings).toMatchObject({ language: 'zh-CN' })
+    ;(backup as Record<string, unknown>).settings = { ...(backup.settings as object), language: 'fr' }
+    expect(() => readBackup(JSON.parse(JSON.stringify(backup)))).toThrow(
+      'Inkstream backup, settings.language: expected one of "zh-CN", "en", got the string "fr". Nothing was imported.',
+    )
+  })
 })
 
 describe('unknown JSON', () => {
