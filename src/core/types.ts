@@ -88,6 +88,8 @@ export interface Conversation {
   title: string
   createdAt: number
   updatedAt: number
+  /** Kept at the top of the list, above the groups by date. Absent means not pinned. */
+  pinned?: boolean
 }
 
 /** Everything the user sets in Settings. Persisted as one small record. */

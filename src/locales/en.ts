@@ -126,6 +126,31 @@ export const en = {
       persist: 'Asking the browser…',
     },
   },
+  search: {
+    label: 'Search all conversations',
+    placeholder: 'Search conversations',
+    clear: 'Clear search',
+    results: 'Search results',
+    none: 'Nothing found for “{query}”.',
+    count: '{count} results',
+    inTitle: 'Title',
+    inQuestion: 'You',
+    inAnswer: 'Assistant',
+    open: 'Open “{title}” at this match',
+  },
+  pin: {
+    pin: 'Pin',
+    pinLabel: 'Pin conversation to the top',
+    unpin: 'Unpin',
+    unpinLabel: 'Unpin conversation',
+  },
+  groups: {
+    pinned: 'Pinned',
+    today: 'Today',
+    yesterday: 'Yesterday',
+    week: 'Last 7 days',
+    older: 'Older',
+  },
 } as const
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> }
