@@ -155,6 +155,7 @@ function backupSettings(settings: BackupSettings): BackupSettings {
   if (settings.params !== undefined) out.params = pick(settings.params, PARAM_NAMES)
   if (settings.idleTimeoutSeconds !== undefined) out.idleTimeoutSeconds = settings.idleTimeoutSeconds
   if (settings.exportReasoning !== undefined) out.exportReasoning = settings.exportReasoning
+  if (settings.autoTitle !== undefined) out.autoTitle = settings.autoTitle
   return out
 }
 

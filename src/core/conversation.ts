@@ -59,3 +59,31 @@ export function groupConversations(
   }
   return GROUP_ORDER.filter((key) => groups.has(key)).map((key) => ({ key, conversations: groups.get(key)! }))
 }
+
+/** The instruction sent with a title request; the answer's language follows the conversation's. */
+export const TITLE_PROMPT =
+  'Write a title of at most 8 words for the conversation below, in the language of the question. ' +
+  'Reply with the title only: no quotes, no punctuation at the end, no explanation.'
+
+/** The messages of a title request: the instruction, then the first question and answer (shortened). */
+export function titleTurns(question: string, answer: string): { role: 'system' | 'user'; content: string }[] {
+  const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text)
+  return [
+    { role: 'system', content: TITLE_PROMPT },
+    { role: 'user', content: `Question:\n${clip(question, 2000)}\n\nAnswer:\n${clip(answer, 2000)}` },
+  ]
+}
+
+/**
+ * A model's reply as a title: its first non-blank line without reasoning tags, a "Title:" label,
+ * quotes or a final full stop, at most `maxLength` characters; `undefined` if nothing is left.
+ */
+export function cleanTitle(reply: string, maxLength = 80): string | undefined {
+  const text = reply.replace(/<think>[\s\S]*?(<\/think>|$)/gi, '')
+  let line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '') ?? ''
+  line = line.replace(/^(title|标题)\s*[:：]\s*/i, '').replace(/^[#*\s]+|[*\s]+$/g, '')
+  // Twice, for a stop outside the quotes as well as inside: “标题”。 and "Title."
+  for (let i = 0; i < 2; i++) line = line.replace(/[.。!！]+$/u, '').replace(/^["'“‘「《]+|["'”’」》]+$/g, '').trim()
+  if (line === '') return undefined
+  return line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line
+}

@@ -104,6 +104,8 @@ export interface Settings {
   idleTimeoutSeconds: number
   /** Whether `conversation.txt` includes reasoning text. */
   exportReasoning: boolean
+  /** Ask the model for a short title after a new conversation's first answer (off unless set). */
+  autoTitle?: boolean
   /** The UI language the user chose; unset, it follows the browser. */
   language?: Locale
 }

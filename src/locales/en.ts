@@ -151,6 +151,10 @@ export const en = {
     week: 'Last 7 days',
     older: 'Older',
   },
+  autoTitle: {
+    label: 'Let the model write conversation titles',
+    note: 'After the first answer of a new conversation, one short extra request to the same endpoint asks for a title. A title you gave yourself is never replaced.',
+  },
 } as const
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> }

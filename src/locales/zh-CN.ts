@@ -148,4 +148,8 @@ export const zhCN: Messages = {
     week: '最近 7 天',
     older: '更早',
   },
+  autoTitle: {
+    label: '让模型为对话起标题',
+    note: '新对话的第一个回答完成后，向同一接口额外发送一个简短请求来生成标题。你自己改过的标题不会被替换。',
+  },
 }

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test'
-import { closeSettings, configure, expectCleanPage, expectStatus, messages, openSettings, send, settleSaves, watchPage } from './helpers'
+import { chatRequests, closeSettings, configure, expectCleanPage, expectStatus, messages, openSettings, send, settleSaves, watchPage } from './helpers'
 
 test.beforeEach(async ({ page }) => {
   await watchPage(page)
@@ -127,4 +127,34 @@ test('a pin survives a reload, and the list is grouped by date in both languages
   await expect(page.getByTestId('search-input')).toHaveAttribute('placeholder', '搜索对话')
   await page.getByTestId('search-input').fill('不存在的内容')
   await expect(page.getByTestId('search-status')).toHaveText('没有找到“不存在的内容”。')
+})
+
+test('the model-written title is off by default; turned on, one more request to the same endpoint renames a new conversation', async ({ page }) => {
+  const { apiKey } = await configure(page)
+  await openSettings(page)
+  await expect(page.getByTestId('settings-auto-title')).not.toBeChecked()
+  await closeSettings(page)
+  await newConversation(page, 'Plain title question')
+  await settleSaves(page)
+  expect(await chatRequests()).toHaveLength(1)
+  await expect(items(page).first()).toContainText('Plain title question')
+
+  await openSettings(page)
+  await page.getByTestId('settings-auto-title').check()
+  await closeSettings(page)
+  // The mock obeys the last directive in a request, and its default answer names a few (mock:429…):
+  // this answer repeats the question's directive instead, so the title request is answered too.
+  await newConversation(page, 'Titled question mock:slow:5:10')
+  await expect.poll(async () => (await chatRequests()).length).toBe(3)
+  const [, , titleRequest] = await chatRequests()
+  expect(titleRequest!.headers.authorization).toBe(`Bearer ${apiKey}`)
+  expect(JSON.stringify(titleRequest!.body)).toContain('Write a title of at most 8 words')
+  // The mock answers a title request like any question: its first line becomes the title.
+  const modelTitle = 'Sentence 1 of a deliberately slow answer to "Question:"'
+  await expect(items(page).first()).toContainText(modelTitle)
+  await settleSaves(page)
+  await page.reload()
+  await expect(items(page).first()).toContainText(modelTitle)
+  await openSettings(page)
+  await expect(page.getByTestId('settings-auto-title')).toBeChecked()
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { groupConversations, sortConversations } from '../../src/core/conversation'
+import { TITLE_PROMPT, cleanTitle, groupConversations, sortConversations, titleTurns } from '../../src/core/conversation'
 import type { Conversation } from '../../src/core/types'
 
 function at(id: string, iso: string, pinned?: boolean): Conversation {
@@ -62,5 +62,24 @@ describe('sortConversations', () => {
   it('puts pinned conversations first, each part newest first', () => {
     const list = [at('a', '2026-01-01T00:00:00Z'), at('b', '2026-01-03T00:00:00Z'), at('p1', '2025-01-01T00:00:00Z', true), at('p2', '2025-06-01T00:00:00Z', true)]
     expect(sortConversations(list).map((c) => c.id)).toEqual(['p2', 'p1', 'b', 'a'])
+  })
+})
+
+describe('cleanTitle and titleTurns', () => {
+  it('takes the first line of a reply without labels, quotes, reasoning or a final stop', () => {
+    expect(cleanTitle('  "Rust lifetimes explained."  \nMore text')).toBe('Rust lifetimes explained')
+    expect(cleanTitle('Title: **Vue 3 stores**')).toBe('Vue 3 stores')
+    expect(cleanTitle('<think>hmm, a title</think>\n标题：“量子计算入门”。')).toBe('量子计算入门')
+    expect(cleanTitle('《浏览器存储》')).toBe('浏览器存储')
+    expect(cleanTitle('x'.repeat(100))).toBe(`${'x'.repeat(79)}…`)
+    expect(cleanTitle('  \n ""  ')).toBeUndefined()
+    expect(cleanTitle('<think>never closed')).toBeUndefined()
+  })
+
+  it('sends the instruction, then the first question and answer, shortened', () => {
+    const turns = titleTurns('Q'.repeat(3000), 'short answer')
+    expect(turns.map((t) => t.role)).toEqual(['system', 'user'])
+    expect(turns[0]!.content).toBe(TITLE_PROMPT)
+    expect(turns[1]!.content).toBe(`Question:\n${'Q'.repeat(2000)}…\n\nAnswer:\nshort answer`)
   })
 })

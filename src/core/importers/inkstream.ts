@@ -139,6 +139,7 @@ function readSettings(raw: JsonObject, path: string): BackupSettings {
     if (typeof value !== 'boolean') expected(pathOf(path, 'exportReasoning'), { type: 'boolean' }, value)
     out.exportReasoning = value as boolean
   }
+  if (field(raw, 'autoTitle') !== undefined) out.autoTitle = readBoolean(raw, 'autoTitle', path)
   // An `apiKey` someone added by hand is ignored: a backup never carries a key into storage.
   return out
 }

@@ -94,6 +94,8 @@ export interface Repository {
 /** What `updateConversation` may change. `pinned: false` removes the pin. */
 export interface ConversationPatch {
   title?: string
+  /** Change the title only if the stored one is still this (a suggestion must not undo a rename). */
+  ifTitle?: string
   updatedAt?: number
   pinned?: boolean
 }
@@ -210,7 +212,7 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
         if (!stored) return
         const next: Conversation = {
           ...stored,
-          ...(patch.title === undefined ? {} : { title: patch.title }),
+          ...(patch.title === undefined || (patch.ifTitle !== undefined && stored.title !== patch.ifTitle) ? {} : { title: patch.title }),
           updatedAt: Math.max(stored.updatedAt, patch.updatedAt ?? stored.updatedAt),
         }
         if (patch.pinned === true) next.pinned = true
