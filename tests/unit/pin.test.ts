@@ -54,3 +54,21 @@ describe('pinning in backups', () => {
     expect(unpinned.conversations[0]!.conversation).not.toHaveProperty('pinned')
   })
 })
+
+describe('the model-written title in storage and backups', () => {
+  it('updateConversation with ifTitle changes the title only while the stored one is still that', async () => {
+    const repo = await openTestRepository()
+    await repo.putTurn(conversation('c1', 5000, 'From the question'), [message('c1', 0)])
+    expect(await repo.updateConversation('c1', { title: 'Model title', ifTitle: 'From the question' })).toMatchObject({ title: 'Model title' })
+    await repo.updateConversation('c1', { title: 'Mine' })
+    expect(await repo.updateConversation('c1', { title: 'Late model title', ifTitle: 'Model title' })).toMatchObject({ title: 'Mine' })
+    repo.close()
+  })
+
+  it('a backup carries the setting, and a restore rejects one that is not true or false', () => {
+    const backup = (autoTitle: unknown) =>
+      ({ format: 'inkstream-backup', version: 1, exportedAt: '2024-01-01T00:00:00.000Z', settings: { autoTitle }, conversations: [] }) as unknown as Json
+    expect(readBackup(backup(true)).settings).toEqual({ autoTitle: true })
+    expect(importError(() => readBackup(backup('on'))).problem).toMatchObject({ path: 'settings.autoTitle', expected: { type: 'boolean' } })
+  })
+})
