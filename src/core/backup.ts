@@ -5,7 +5,7 @@
  *
  *     { "format": "inkstream-backup", "version": 1, "exportedAt": "<ISO 8601>",
  *       "settings": { …everything but the API key… },            (optional)
- *       "conversations": [ { "id", "title", "createdAt", "updatedAt",
+ *       "conversations": [ { "id", "title", "createdAt", "updatedAt", "pinned"?,
  *                            "messages": [ { "id", "seq", "role", "content", "reasoning", "status",
  *                                            "createdAt", "updatedAt", "model"?, "params"?,
  *                                            "finishReason"?, "usage"?, "error"? } ] } ] }
@@ -46,7 +46,7 @@ export interface Backup {
 }
 
 /** The conversation fields this format names; any other field is carried along verbatim. */
-export const CONVERSATION_KEYS: ReadonlySet<string> = new Set(['id', 'title', 'createdAt', 'updatedAt', 'messages'])
+export const CONVERSATION_KEYS: ReadonlySet<string> = new Set(['id', 'title', 'createdAt', 'updatedAt', 'pinned', 'messages'])
 /** The message fields this format names; any other field is carried along verbatim. */
 export const MESSAGE_KEYS: ReadonlySet<string> = new Set([
   'id', 'conversationId', 'seq', 'role', 'content', 'reasoning', 'status', 'createdAt', 'updatedAt',
@@ -76,6 +76,7 @@ export function buildBackup(
       title: conversation.title,
       createdAt: conversation.createdAt,
       updatedAt: conversation.updatedAt,
+      ...(conversation.pinned === true ? { pinned: true } : {}),
       ...extraFields(conversation, CONVERSATION_KEYS),
       messages: [...messages].sort((a, b) => a.seq - b.seq).map(backupMessage),
     })),
@@ -155,6 +156,7 @@ function backupSettings(settings: BackupSettings): BackupSettings {
   if (settings.idleTimeoutSeconds !== undefined) out.idleTimeoutSeconds = settings.idleTimeoutSeconds
   if (settings.exportReasoning !== undefined) out.exportReasoning = settings.exportReasoning
   if (settings.language !== undefined) out.language = settings.language
+  if (settings.autoTitle !== undefined) out.autoTitle = settings.autoTitle
   return out
 }
 

@@ -116,6 +116,8 @@ export interface Conversation {
   title: string
   createdAt: number
   updatedAt: number
+  /** Kept at the top of the list, above the groups by date. Absent means not pinned. */
+  pinned?: boolean
 }
 
 /** Everything the user sets in Settings. Persisted as one small record. */
@@ -130,6 +132,8 @@ export interface Settings {
   idleTimeoutSeconds: number
   /** Whether `conversation.txt` includes reasoning text. */
   exportReasoning: boolean
+  /** Ask the model for a short title after a new conversation's first answer (off unless set). */
+  autoTitle?: boolean
   /** The UI language the user chose; unset, it follows the browser. */
   language?: Locale
 }

@@ -391,6 +391,35 @@ export const en = {
       'not-time': 'Nothing was imported: {field} must be a time in milliseconds.',
     },
   },
+  search: {
+    label: 'Search all conversations',
+    placeholder: 'Search conversations',
+    clear: 'Clear search',
+    results: 'Search results',
+    none: 'Nothing found for “{query}”.',
+    count: '{count} results',
+    inTitle: 'Title',
+    inQuestion: 'You',
+    inAnswer: 'Assistant',
+    open: 'Open “{title}” at this match',
+  },
+  pin: {
+    pin: 'Pin',
+    pinLabel: 'Pin conversation to the top',
+    unpin: 'Unpin',
+    unpinLabel: 'Unpin conversation',
+  },
+  groups: {
+    pinned: 'Pinned',
+    today: 'Today',
+    yesterday: 'Yesterday',
+    week: 'Last 7 days',
+    older: 'Older',
+  },
+  autoTitle: {
+    label: 'Let the model write conversation titles',
+    note: 'After the first answer of a new conversation, one short extra request to the same endpoint asks for a title. A title you gave yourself is never replaced.',
+  },
 } as const
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> }

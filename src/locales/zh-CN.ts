@@ -381,4 +381,33 @@ export const zhCN: Messages = {
       'not-time': '未导入任何内容：{field} 必须是以毫秒表示的时间。',
     },
   },
+  search: {
+    label: '搜索全部对话',
+    placeholder: '搜索对话',
+    clear: '清除搜索',
+    results: '搜索结果',
+    none: '没有找到“{query}”。',
+    count: '{count} 条结果',
+    inTitle: '标题',
+    inQuestion: '你',
+    inAnswer: '助手',
+    open: '打开“{title}”并定位到这处匹配',
+  },
+  pin: {
+    pin: '置顶',
+    pinLabel: '将对话置顶',
+    unpin: '取消置顶',
+    unpinLabel: '取消置顶对话',
+  },
+  groups: {
+    pinned: '已置顶',
+    today: '今天',
+    yesterday: '昨天',
+    week: '最近 7 天',
+    older: '更早',
+  },
+  autoTitle: {
+    label: '让模型为对话起标题',
+    note: '新对话的第一个回答完成后，向同一接口额外发送一个简短请求来生成标题。你自己改过的标题不会被替换。',
+  },
 }

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { Conversation } from '../core/types'
-import { toPlainData } from '../core/persistence'
+import { toPlainData, type ConversationPatch } from '../core/persistence'
 import { UNTITLED, sortConversations } from '../core/conversation'
 import { newId } from '../core/id'
 import { useSavesStore } from './saves'
@@ -59,14 +59,15 @@ export const useConversationsStore = defineStore('conversations', () => {
     for (const record of records) deleted.delete(record.id)
     conversations.value = sortConversations(records).map((record) => {
       const live = keep(record.id)
-      return live ? Object.assign(live, { title: record.title }) : record
+      return live ? Object.assign(live, { title: record.title, pinned: record.pinned }) : record
     })
   }
 
   /** Takes another tab's copy of a conversation. */
   function merge(record: Conversation): void {
     const existing = find(record.id)
-    if (existing) Object.assign(existing, record)
+    // An unpinned record has no `pinned` field, which must clear this copy's pin too.
+    if (existing) Object.assign(existing, { pinned: undefined }, record)
     else conversations.value.push(record)
     resort()
   }
@@ -85,7 +86,7 @@ export const useConversationsStore = defineStore('conversations', () => {
   }
 
   /** Writes a title or time by read-modify-write, so a stale tab cannot undo another tab's rename. */
-  async function touch(conversation: Conversation, patch: { title?: string; updatedAt?: number }): Promise<void> {
+  async function touch(conversation: Conversation, patch: ConversationPatch): Promise<void> {
     if (deleted.has(conversation.id)) return
     let stored: Conversation | undefined
     const ok = await saves.write('save-conversation', `conversation:${conversation.id}`, async (r) => {
@@ -104,6 +105,17 @@ export const useConversationsStore = defineStore('conversations', () => {
     await touch(conversation, { title: next })
   }
 
+  /** Pins a conversation to the top of the list, or unpins it; other tabs follow. */
+  async function togglePin(id: string): Promise<void> {
+    const conversation = find(id)
+    if (!conversation) return
+    const pinned = conversation.pinned !== true
+    if (pinned) conversation.pinned = true
+    else delete conversation.pinned
+    resort()
+    await touch(conversation, { pinned })
+  }
+
   /** Deletes a conversation and its messages; listeners hear of it before the write. */
   async function remove(id: string): Promise<void> {
     await forget(id, false)
@@ -112,5 +124,5 @@ export const useConversationsStore = defineStore('conversations', () => {
     }
   }
 
-  return { conversations, find, has, isDeleted, resort, onGone, forget, replaceAll, merge, create, save, touch, rename, remove }
+  return { conversations, find, has, isDeleted, resort, onGone, forget, replaceAll, merge, create, save, touch, rename, togglePin, remove }
 })

@@ -8,6 +8,7 @@ import { requestPersistentStorage } from '../browser/storage'
 import { useConversationsStore } from './conversations'
 import { useSavesStore } from './saves'
 import { useTabsStore } from './tabs'
+import { useTitlesStore } from './titles'
 
 /** A growing answer is written at most this long after it changed (the issue asks for ≤ 500 ms). */
 const SAVE_INTERVAL_MS = 300
@@ -27,6 +28,7 @@ export const useStreamsStore = defineStore('streams', () => {
   const saves = useSavesStore()
   const tabs = useTabsStore()
   const list = useConversationsStore()
+  const titles = useTitlesStore()
 
   /** Conversations with a reply streaming in this tab. */
   const streamingIds = ref<string[]>([])
@@ -100,6 +102,10 @@ export const useStreamsStore = defineStore('streams', () => {
         await list.touch(conversation, { updatedAt: answer.updatedAt })
         tabs.publish({ type: 'stream', conversationId: conversation.id, active: false })
         if (answer.status === 'done') void askForPersistence()
+        const question = turns.at(-1)
+        if (answer.status === 'done' && answer.seq === 1 && question?.role === 'user') {
+          titles.suggest(conversation, question.content, answer.content, settings)
+        }
       }
     })()
     // Other tabs treat the conversation as read-only for exactly as long as this tab holds the lock.

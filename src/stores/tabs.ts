@@ -22,6 +22,11 @@ export const useTabsStore = defineStore('tabs', () => {
   const tabId = newId()
   let feed: ChangeFeed | null = null
   let listener: TabsListener | null = null
+  const observers = new Set<(change: Change) => void>()
+
+  function notify(change: Change): void {
+    for (const observer of observers) observer(change)
+  }
 
   /** Starts listening; changes published before this are not received (nothing is loaded yet). */
   function connect(next: TabsListener): void {
@@ -33,11 +38,22 @@ export const useTabsStore = defineStore('tabs', () => {
         return
       }
       listener?.onChange(change)
+      notify(change)
     })
   }
 
   function publish(change: Change): void {
     feed?.publish(change)
+    notify(change)
+  }
+
+  /**
+   * Hears every change, this tab's own and other tabs', for caches of storage (the search index)
+   * that must drop what went stale. Returns the unsubscribe function.
+   */
+  function observe(observer: (change: Change) => void): () => void {
+    observers.add(observer)
+    return () => observers.delete(observer)
   }
 
   /** Conversations some tab is answering right now (their answers are alive, not interrupted). */
@@ -67,5 +83,5 @@ export const useTabsStore = defineStore('tabs', () => {
     holdStreamLock(conversationId, done)
   }
 
-  return { remoteStreamingIds, connect, publish, streamingAnywhere, isRemoteStreaming, watchRemoteStream, holdWhileStreaming }
+  return { remoteStreamingIds, connect, publish, observe, streamingAnywhere, isRemoteStreaming, watchRemoteStream, holdWhileStreaming }
 })

@@ -52,6 +52,12 @@ function readNumber(obj: JsonObject, key: string, path: string, options: { integ
   return value
 }
 
+function readBoolean(obj: JsonObject, key: string, path: string): boolean {
+  const value = field(obj, key)
+  if (typeof value !== 'boolean') return expected(pathOf(path, key), { type: 'boolean' }, value)
+  return value
+}
+
 function readOneOf<T extends string>(obj: JsonObject, key: string, path: string, allowed: readonly T[]): T {
   const value = field(obj, key)
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
@@ -141,6 +147,7 @@ function readSettings(raw: JsonObject, path: string): BackupSettings {
     }
     out.language = value as Locale
   }
+  if (field(raw, 'autoTitle') !== undefined) out.autoTitle = readBoolean(raw, 'autoTitle', path)
   // An `apiKey` someone added by hand is ignored: a backup never carries a key into storage.
   return out
 }
@@ -184,6 +191,7 @@ export function readBackup(value: Json): ImportResult {
       updatedAt: readNumber(raw, 'updatedAt', path),
       ...extraFields(raw, CONVERSATION_KEYS),
     }
+    if (field(raw, 'pinned') !== undefined && readBoolean(raw, 'pinned', path)) conversation.pinned = true
     const rawMessages = field(raw, 'messages')
     if (!Array.isArray(rawMessages)) return expected(pathOf(path, 'messages'), { type: 'message-list' }, rawMessages)
     const seqs = new Map<number, string>()

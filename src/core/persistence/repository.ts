@@ -46,11 +46,12 @@ export interface Repository {
    */
   saveMessage(message: ChatMessage, conversationIfMissing?: Conversation): Promise<boolean>
   /**
-   * Changes a conversation's title and/or `updatedAt` by reading the stored record in the same
-   * transaction, so a tab with a stale copy cannot undo another tab's rename; `updatedAt` only grows.
-   * Returns the stored result, or `undefined` if the conversation no longer exists.
+   * Changes a conversation's title, pin and/or `updatedAt` by reading the stored record in the same
+   * transaction, so a tab with a stale copy cannot undo another tab's rename or pin; `updatedAt` only
+   * grows (pinning leaves it alone). Returns the stored result, or `undefined` if the conversation no
+   * longer exists.
    */
-  updateConversation(id: string, patch: { title?: string; updatedAt?: number }): Promise<Conversation | undefined>
+  updateConversation(id: string, patch: ConversationPatch): Promise<Conversation | undefined>
   /** Whether a conversation was deleted (in any tab); deleted ids are never written again except by an import. */
   isDeleted(id: string): Promise<boolean>
   /** Writes a conversation's metadata and some of its messages atomically: all or nothing. */
@@ -88,6 +89,15 @@ export interface Repository {
   ): Promise<ImportSummary>
   /** Closes the connection; later calls reject with a `closed` PersistenceError. */
   close(): void
+}
+
+/** What `updateConversation` may change. `pinned: false` removes the pin. */
+export interface ConversationPatch {
+  title?: string
+  /** Change the title only if the stored one is still this (a suggestion must not undo a rename). */
+  ifTitle?: string
+  updatedAt?: number
+  pinned?: boolean
 }
 
 /** One conversation's metadata and its messages. */
@@ -200,12 +210,15 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
       await runInTransaction(tx, async () => {
         const stored = await tx.store.get(id)
         if (!stored) return
-        result = {
+        const next: Conversation = {
           ...stored,
-          ...(patch.title === undefined ? {} : { title: patch.title }),
+          ...(patch.title === undefined || (patch.ifTitle !== undefined && stored.title !== patch.ifTitle) ? {} : { title: patch.title }),
           updatedAt: Math.max(stored.updatedAt, patch.updatedAt ?? stored.updatedAt),
         }
-        await tx.store.put(result)
+        if (patch.pinned === true) next.pinned = true
+        else if (patch.pinned === false) delete next.pinned
+        result = next
+        await tx.store.put(next)
       })
       return result
     },
@@ -411,7 +424,10 @@ function mergeConversation(
   const newer = b.updatedAt > a.updatedAt ? b : a
   const conversation: Conversation = { ...newer, createdAt: Math.min(a.createdAt, b.createdAt) }
   const changed =
-    conversation.title !== a.title || conversation.updatedAt !== a.updatedAt || conversation.createdAt !== a.createdAt
+    conversation.title !== a.title ||
+    conversation.updatedAt !== a.updatedAt ||
+    conversation.createdAt !== a.createdAt ||
+    conversation.pinned !== a.pinned
   return { conversation: changed ? conversation : undefined, messages: writes, added: fresh.length, updated }
 }
 
