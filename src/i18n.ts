@@ -1,15 +1,18 @@
-import { createI18n, useI18n } from 'vue-i18n'
-import { MESSAGES, detectLocale, flattenParams, type Locale, type MessageKey, type MessageParams, type Text } from './locales'
+import { createI18n, useI18n } from 'petite-vue-i18n'
+import { MESSAGES, detectLocale, flatMessages, flattenParams, type Locale, type MessageKey, type MessageParams, type Text } from './locales'
 
 /**
- * vue-i18n in Composition mode. Its JIT message compiler needs no `eval`, so the page's CSP stays
- * as strict as before. The language follows the browser until the user picks one in Settings.
+ * Vue I18n in Composition mode, in its petite build: the same `createI18n`/`useI18n`/`t`, without
+ * the legacy API, number and date formatting we do not use (dates and numbers go through `Intl`),
+ * which keeps about 5 KiB gzip out of the first load. Its JIT message compiler needs no `eval`, so
+ * the page's CSP stays as strict as before. The language follows the browser until the user picks one in Settings.
  */
 export const i18n = createI18n({
   legacy: false,
   locale: detectLocale(globalThis.navigator?.languages ?? []),
   fallbackLocale: 'en',
-  messages: MESSAGES,
+  // The petite build looks keys up as given, so nested locale files are handed over flattened.
+  messages: { en: flatMessages(MESSAGES.en), 'zh-CN': flatMessages(MESSAGES['zh-CN']) },
 })
 
 /** Switches every text on the page at once, and tells assistive technology the page's language. */

@@ -71,3 +71,14 @@ export function render(locale: Locale, key: MessageKey, params: MessageParams = 
 export function renderText(locale: Locale, text: Text): string {
   return render(locale, text.key, flattenParams(text, (inner) => renderText(locale, inner)))
 }
+
+/** A locale's messages keyed by their dotted path, the form the i18n runtime looks keys up in. */
+export function flatMessages(messages: Messages): Record<string, string> {
+  const out: Record<string, string> = {}
+  const walk = (node: unknown, prefix: string): void => {
+    if (typeof node === 'string') out[prefix] = node
+    else for (const [key, value] of Object.entries(node as Record<string, unknown>)) walk(value, prefix ? `${prefix}.${key}` : key)
+  }
+  walk(messages, '')
+  return out
+}
