@@ -83,25 +83,10 @@ function storageFailureTexts(action: StorageAction, error: unknown): Text {
   return { key: 'storage.writeFailed', params: { action: { key: ACTION_KEY[action] }, cause: describeCause(error) } }
 }
 
-/** The same, in English. */
-export function storageFailureText(action: StorageAction, error: unknown): string {
-  return renderText('en', storageFailureTexts(action, error))
-}
-
-/** The chat's storage banner after something happened to the connection (`StorageEvent`), in English. */
-export function storageEventText(event: StorageEvent): string {
-  return renderText('en', { key: EVENT_KEY[event] })
-}
-
 function openFailureTexts(error: unknown): Text {
   const reason: Text | string =
     error instanceof PersistenceError ? persistenceErrorTexts(error) : error instanceof Error ? error.message : String(error)
   return { key: 'storage.openFailed', params: { reason } }
-}
-
-/** The chat's storage banner when the history could not be opened at all, in English. */
-export function storageOpenFailureText(error: unknown): string {
-  return renderText('en', openFailureTexts(error))
 }
 
 /** A storage problem as the chat's banner reports it. */
@@ -124,11 +109,6 @@ export function storageProblemTexts(problem: StorageProblem): Text {
     case 'deleted-elsewhere':
       return { key: 'storage.deletedElsewhere', params: { title: problem.title } }
   }
-}
-
-/** The same, in English. */
-export function storageProblemText(problem: StorageProblem): string {
-  return renderText('en', storageProblemTexts(problem))
 }
 
 /** True for the engine's "storage is full" error, by its DOMException name (never by its wording). */
@@ -335,11 +315,6 @@ export function describeValueText(value: unknown): Text {
   return { key: 'import.value.other', params: { type: typeof value, value: String(value) } }
 }
 
-/** The same, in English. */
-export function describeValue(value: unknown): string {
-  return renderText('en', describeValueText(value))
-}
-
 /** "1 conversation", "3 messages": a count with its noun, as text to render. */
 export function countText(n: number, noun: 'conversation' | 'message'): Text {
   const one = n === 1
@@ -372,11 +347,6 @@ const DATA_FAILURE_KEY: Record<Exclude<DataAction, 'import'>, MessageKey> = {
 export function dataFailureTexts(action: DataAction, error: unknown, fileName = ''): Text[] {
   if (action !== 'import') return [{ key: DATA_FAILURE_KEY[action] }, ...dataReason(error)]
   return [{ key: 'data.failure.importFile', params: { file: fileName } }, ...dataReason(error), ...(saysNothingImported(error) ? [] : [NOTHING])]
-}
-
-/** The same, in English. */
-export function dataFailureText(action: DataAction, error: unknown, fileName = ''): string {
-  return renderTexts('en', dataFailureTexts(action, error, fileName))
 }
 
 /**

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Repository } from '../core/persistence'
-import { storageProblemText, type StorageAction, type StorageProblem } from '../core/errorText'
+import type { StorageAction, StorageProblem } from '../core/errorText'
 import { onStorageEvent } from './repository'
 
 /**
@@ -16,7 +16,6 @@ export const useSavesStore = defineStore('saves', () => {
   const unsaved = new Map<string, () => Promise<unknown>>()
   const unsavedCount = ref(0)
 
-  const storageError = computed(() => (problem.value ? storageProblemText(problem.value) : ''))
   /** Only a reload fixes it (another tab upgraded, site data cleared): sticks until then. */
   const storageNeedsReload = ref(false)
   const hasUnsaved = computed(() => unsavedCount.value > 0)
@@ -86,5 +85,5 @@ export const useSavesStore = defineStore('saves', () => {
     if (unsaved.size === 0) problem.value = null
   }
 
-  return { problem, storageError, storageNeedsReload, hasUnsaved, unsavedCount, attach, repo, report, write, retrySaves }
+  return { problem, storageNeedsReload, hasUnsaved, unsavedCount, attach, repo, report, write, retrySaves }
 })

@@ -1,19 +1,27 @@
 import { describe, expect, it } from 'vitest'
 import {
   SOURCE_NAMES,
-  dataFailureText,
-  describeValue,
+  dataFailureTexts,
+  describeValueText,
   importErrorText,
   isQuotaExceeded,
   persistenceErrorText,
+  renderTexts,
   saysNothingImported,
-  storageEventText,
-  storageFailureText,
-  storageOpenFailureText,
+  storageProblemTexts,
+  type DataAction,
   type StorageAction,
 } from '../../src/core/errorText'
+import type { StorageEvent } from '../../src/core/persistence'
 import { ImportError, type ImportProblem } from '../../src/core/importers'
 import { PersistenceError } from '../../src/core/persistence'
+
+// The English the UI shows, through the same keyed texts it renders.
+const storageFailureText = (action: StorageAction, error: unknown) => renderTexts('en', [storageProblemTexts({ kind: 'write', action, error })])
+const storageEventText = (event: StorageEvent) => renderTexts('en', [storageProblemTexts({ kind: 'event', event })])
+const storageOpenFailureText = (error: unknown) => renderTexts('en', [storageProblemTexts({ kind: 'unavailable', error })])
+const dataFailureText = (action: DataAction, error: unknown, fileName?: string) => renderTexts('en', dataFailureTexts(action, error, fileName))
+const describeValue = (value: unknown) => renderTexts('en', [describeValueText(value)])
 
 const quota = new DOMException('The quota has been exceeded.', 'QuotaExceededError')
 const full = (action: string) =>
@@ -215,7 +223,7 @@ describe('the data panel’s error line', () => {
 
 describe('storage texts in both languages', () => {
   it('a full disk reads in Chinese with the action translated, and the same facts give the English banner', async () => {
-    const { storageProblemTexts, storageProblemText } = await import('../../src/core/errorText')
+    const storageProblemText = (problem: Parameters<typeof storageProblemTexts>[0]) => renderTexts('en', [storageProblemTexts(problem)])
     const { renderText } = await import('../../src/locales')
     const problem = { kind: 'write', action: 'save-answer', error: new DOMException('full', 'QuotaExceededError') } as const
     expect(renderText('zh-CN', storageProblemTexts(problem))).toMatch(/^这个浏览器给 Inkstream 的存储空间已满，因此无法保存回答。/)

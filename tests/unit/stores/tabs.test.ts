@@ -2,6 +2,12 @@ import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createRepository, type Repository } from '../../../src/core/persistence'
 import { openStores } from './harness'
+import { renderTexts, storageProblemTexts } from '../../../src/core/errorText'
+
+/** The storage banner of a tab, in English. */
+function banner(tab: { saves: { problem: Parameters<typeof storageProblemTexts>[0] | null } }): string {
+  return tab.saves.problem ? renderTexts('en', [storageProblemTexts(tab.saves.problem)]) : ''
+}
 
 const KEY = 'sk-canary-tabs-0001'
 
@@ -138,7 +144,7 @@ describe('several tabs', () => {
     await a.list.remove(id)
     await b.streams.settled()
     expect(b.list.conversations.map((c) => c.id)).not.toContain(id)
-    expect(b.saves.storageError).toMatch(/deleted in another tab/)
+    expect(banner(b)).toMatch(/deleted in another tab/)
     const fresh = await db()
     expect(await fresh.listConversations()).toEqual([])
     expect(await fresh.listMessages(id)).toEqual([])
@@ -226,7 +232,7 @@ describe('storage failures', () => {
     full = true
     await a.chat.send('not saved yet')
     await a.streams.settled()
-    expect(a.saves.storageError).toMatch(/storage for Inkstream is full/)
+    expect(banner(a)).toMatch(/storage for Inkstream is full/)
     expect(a.saves.hasUnsaved).toBe(true)
     expect(a.chat.messages.map((m) => m.content)).toEqual(['saved', 'ok', 'not saved yet', 'ok'])
     expect(a.chat.transcript().text).toContain('not saved yet')
@@ -236,7 +242,7 @@ describe('storage failures', () => {
 
     full = false
     await a.saves.retrySaves()
-    expect(a.saves.storageError).toBe('')
+    expect(banner(a)).toBe('')
     expect((await check.listMessages(a.chat.activeId!)).map((m) => m.content)).toEqual(['saved', 'ok', 'not saved yet', 'ok'])
     check.close()
   })
@@ -265,12 +271,12 @@ describe('storage failures', () => {
       ['huge paste', 'done'],
       ['the answer', 'done'],
     ])
-    expect(a.saves.storageError).toMatch(/full/)
-    expect(a.saves.storageError).not.toMatch(/another tab/)
+    expect(banner(a)).toMatch(/full/)
+    expect(banner(a)).not.toMatch(/another tab/)
 
     full = false
     await a.saves.retrySaves()
-    expect(a.saves.storageError).toBe('')
+    expect(banner(a)).toBe('')
     const check = await createRepository({ dbName })
     expect((await check.listMessages(a.chat.activeId!)).map((m) => [m.content, m.status])).toEqual([
       ['huge paste', 'done'],
@@ -281,7 +287,7 @@ describe('storage failures', () => {
 
   it('storage that cannot open leaves a working chat and a plain warning', async () => {
     const a = await openTab(() => Promise.reject(new Error('IndexedDB is not available in this window.')))
-    expect(a.saves.storageError).toMatch(/not available.*will not be saved/)
+    expect(banner(a)).toMatch(/not available.*will not be saved/)
     expect(await a.chat.send('still works')).toBe(true)
     await a.streams.settled()
     expect(a.chat.messages.map((m) => m.content)).toEqual(['still works', 'ok'])
