@@ -65,5 +65,10 @@ export const usePromptsStore = defineStore('prompts', () => {
     return { added: result.added, updated: result.updated }
   }
 
-  return { prompts, loaded, load, add, update, remove, exportFile, importText }
+  /** Reads a chosen file, then imports it as `importText` does; a file the browser cannot read rejects with its own error. */
+  async function importFile(file: Blob): Promise<{ added: number; updated: number }> {
+    return importText(await file.text())
+  }
+
+  return { prompts, loaded, load, add, update, remove, exportFile, importText, importFile }
 })
