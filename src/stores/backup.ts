@@ -4,7 +4,7 @@ import { LAST_BACKUP_KEY, backupFileName, buildBackup, formatAllTranscripts, ser
 import type { BackupSettings } from '../core/backup'
 import { describeImportTexts, importText } from '../core/importers'
 import type { ImportSource } from '../core/importers'
-import { countText, dataFailureTexts } from '../core/errorText'
+import { countText, dataFailureTexts, type DataAction } from '../core/errorText'
 import type { Text } from '../locales'
 import { TRANSCRIPT_FILE_NAME } from '../core/transcript'
 import type { TextFile } from '../core/types'
@@ -13,10 +13,6 @@ import { openRepository } from './repository'
 import { useChatStore } from './chat'
 import { useSettingsStore } from './settings'
 import { useStreamsStore } from './streams'
-
-/** Which data action is running, so the UI can disable the buttons and say what it waits for. */
-export type DataTask = 'backup' | 'text' | 'import' | 'persist'
-
 
 /**
  * Backups, imports and storage health. Exports return the file to save (a component starts the
@@ -27,7 +23,7 @@ export const useBackupStore = defineStore('backup', () => {
   const streams = useStreamsStore()
   const settingsStore = useSettingsStore()
 
-  const busy = ref<DataTask | null>(null)
+  const busy = ref<DataAction | null>(null)
   /** The outcome of the last action, plain text. */
   const notice = ref<readonly Text[]>([])
   /** What went wrong in the last action, plain text; never contains the API key. */
@@ -37,7 +33,7 @@ export const useBackupStore = defineStore('backup', () => {
 
   /** Runs one action at a time; its outcome becomes `notice` or `error`, and its file (if any) is returned. */
   async function run(
-    task: DataTask,
+    task: DataAction,
     work: () => Promise<{ notice: Text[]; file?: TextFile }>,
     failure: (e: unknown) => Text[],
   ): Promise<TextFile | null> {
