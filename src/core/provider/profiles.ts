@@ -16,6 +16,26 @@ export interface ProviderProfile {
   keyOptional?: boolean
   /** A UI text key: what a browser user of this provider should know. */
   note?: MessageKey
+  /** How this provider switches thinking on and off and sets its effort; absent: no controls. */
+  thinking?: ThinkingControls
+  /** Where the provider takes an unfinished last assistant message to continue (`prefix: true`). */
+  prefixCompletion?: { baseUrl: string }
+}
+
+/**
+ * Thinking controls as request-body data. Paths are dotted (`reasoning.effort`) so a nested field
+ * is data too; the request builder deep-merges what the user chose into the body.
+ */
+export interface ThinkingControls {
+  /** Body fields that switch thinking on, and off (e.g. DeepSeek `{thinking:{type:'enabled'}}`). */
+  on?: Record<string, unknown>
+  off?: Record<string, unknown>
+  /** Where an effort goes and the values the provider documents (e.g. `reasoning_effort`). */
+  effort?: { path: string; values: readonly string[] }
+  /** A token budget for thinking (e.g. SiliconFlow `thinking_budget`). */
+  budget?: { path: string; min: number; max: number }
+  /** Parameters the provider ignores while thinking: the UI marks them as ignored. */
+  ignoredWhenThinking?: readonly ParamName[]
 }
 
 /** Id of the free-form profile, also the fallback for ids we no longer know (old saved settings). */
