@@ -169,6 +169,7 @@ export default defineConfig(({ mode }) => ({
     environment: 'node',
     // Component tests choose their DOM per file (`// @vitest-environment happy-dom`); the rest run in Node.
     include: ['tests/unit/**/*.test.ts', 'tests/component/**/*.test.ts'],
+    setupFiles: ['tests/setup-locales.ts'],
     // A fixed zone makes transcript timestamps deterministic.
     env: { TZ: 'Asia/Shanghai' },
   },

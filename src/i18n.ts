@@ -1,5 +1,5 @@
 import { createI18n, useI18n } from 'petite-vue-i18n'
-import { MESSAGES, detectLocale, flatMessages, flattenParams, type Locale, type MessageKey, type MessageParams, type Text } from './locales'
+import { loadMessages, messagesOf, flatMessages, flattenParams, type Locale, type MessageKey, type MessageParams, type Text } from './locales'
 
 /**
  * Vue I18n in Composition mode, in its petite build: the same `createI18n`/`useI18n`/`t`, without
@@ -9,16 +9,32 @@ import { MESSAGES, detectLocale, flatMessages, flattenParams, type Locale, type 
  */
 export const i18n = createI18n({
   legacy: false,
-  locale: detectLocale(globalThis.navigator?.languages ?? []),
+  // English until `applyLocale` has the chosen language's chunk: never a half-translated screen.
+  locale: 'en',
   fallbackLocale: 'en',
   // The petite build looks keys up as given, so nested locale files are handed over flattened.
-  messages: { en: flatMessages(MESSAGES.en), 'zh-CN': flatMessages(MESSAGES['zh-CN']) },
+  messages: { en: flatMessages(messagesOf('en')!) },
 })
 
-/** Switches every text on the page at once, and tells assistive technology the page's language. */
-export function applyLocale(locale: Locale): void {
-  i18n.global.locale.value = locale
+let switching = 0
+
+function show(locale: Locale): void {
+  const messages = messagesOf(locale)!
+  // The instance's type knows only the locale it was created with; the others are added here.
+  const global = i18n.global as unknown as { availableLocales: string[]; locale: { value: string }; setLocaleMessage(l: string, m: Record<string, string>): void }
+  if (!global.availableLocales.includes(locale)) global.setLocaleMessage(locale, flatMessages(messages))
+  global.locale.value = locale
   if (typeof document !== 'undefined') document.documentElement.lang = locale
+}
+
+/**
+ * Switches every text on the page at once, and tells assistive technology the page's language.
+ * A language not loaded yet is fetched first; of two quick switches the last one wins.
+ */
+export async function applyLocale(locale: Locale): Promise<void> {
+  const token = ++switching
+  if (!messagesOf(locale)) await loadMessages(locale)
+  if (token === switching) show(locale)
 }
 
 

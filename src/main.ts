@@ -1,8 +1,13 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
-import { i18n } from './i18n'
+import { applyLocale, i18n } from './i18n'
+import { detectLocale } from './locales'
 import './styles.css'
 import './markdown.css'
 
-createApp(App).use(createPinia()).use(i18n).mount('#app')
+// The browser's language is known now; its text (a small chunk unless English) is fetched before
+// the first paint so the page never flashes in the other language. A stored choice follows on load.
+void applyLocale(detectLocale(navigator.languages)).finally(() => {
+  createApp(App).use(createPinia()).use(i18n).mount('#app')
+})

@@ -3,7 +3,6 @@
  * in components. Text is chosen by key and parameters, never by matching other text.
  */
 import { en } from './en'
-import { zhCN } from './zh-CN'
 
 /** A language the UI is written in. */
 export type Locale = 'zh-CN' | 'en'
@@ -38,8 +37,26 @@ export function flattenParams(text: Text, translate: (text: Text) => string): Me
   return out
 }
 
-/** Every locale's messages, by locale. */
-export const MESSAGES: Record<Locale, Messages> = { en, 'zh-CN': zhCN }
+/**
+ * The locales loaded so far. English is always here (it is the fallback, and errors keep an
+ * English `.message`); another language is a chunk of its own, fetched when it is first used, so
+ * the first load carries one language's text instead of both.
+ */
+const catalog: Partial<Record<Locale, Messages>> = { en }
+
+/** A locale's messages if they are loaded. */
+export function messagesOf(locale: Locale): Messages | undefined {
+  return catalog[locale]
+}
+
+/** Loads a locale's messages (once) and returns them. */
+export async function loadMessages(locale: Locale): Promise<Messages> {
+  const have = catalog[locale]
+  if (have) return have
+  const loaded = (await import('./zh-CN')).zhCN
+  catalog[locale] = loaded
+  return loaded
+}
 
 /** The locale for a browser's language list (`navigator.languages`): Chinese if it comes first, else English. */
 export function detectLocale(languages: readonly string[]): Locale {
@@ -63,7 +80,7 @@ export function lookup(messages: Messages, key: string): string | undefined {
 
 /** Renders a message outside Vue (core, tests) exactly as vue-i18n does for `{name}` parameters. */
 export function render(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
-  const template = lookup(MESSAGES[locale], key) ?? lookup(MESSAGES.en, key) ?? key
+  const template = (catalog[locale] ? lookup(catalog[locale], key) : undefined) ?? lookup(en, key) ?? key
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
 }
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { createI18n } from 'petite-vue-i18n'
-import { LOCALES, MESSAGES, detectLocale, flatMessages, render, type MessageKey } from '../../src/locales'
+import { LOCALES, detectLocale, flatMessages, render, type MessageKey, type Messages } from '../../src/locales'
+import { en } from '../../src/locales/en'
+import { zhCN } from '../../src/locales/zh-CN'
+
+const MESSAGES: Record<'en' | 'zh-CN', Messages> = { en, 'zh-CN': zhCN }
 
 /** Every dotted key of a messages object. */
 function keys(node: unknown, prefix = ''): string[] {
