@@ -32,6 +32,7 @@
  * so it cannot swallow the turns after it.
  */
 import { formatTimestamp } from './transcript'
+import { questionText } from './attachments'
 import type { ChatMessage } from './types'
 
 /** The file name used when a title yields no usable name. */
@@ -64,7 +65,7 @@ export function formatMarkdown(title: string, messages: readonly ChatMessage[], 
   for (let i = 0; i < ordered.length; i++) {
     const message = ordered[i] as ChatMessage
     if (message.role === 'user') {
-      blocks.push(`## ${labels.you} · ${stamp(message.createdAt)}`, fence(message.content))
+      blocks.push(`## ${labels.you} · ${stamp(message.createdAt)}`, fence(questionText(message)))
       const next = ordered[i + 1]
       if (next?.role === 'assistant') continue
       // A question with nothing after it (the answer was never saved) still says so.

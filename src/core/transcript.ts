@@ -24,6 +24,7 @@
  * `parseTranscript` removes it. Ordinary text is therefore byte-identical to the classic output.
  */
 import { transcriptErrorText } from './errorText'
+import { questionText } from './attachments'
 import { TranscriptError, type TranscriptProblem } from './transcriptError'
 import type { ChatMessage, MessageStatus } from './types'
 
@@ -103,7 +104,7 @@ export function formatTranscript(messages: readonly ChatMessage[], options: Tran
 function formatTurn(question: ChatMessage | undefined, answer: ChatMessage | undefined, options: TranscriptOptions): string {
   const askedAt = question?.createdAt ?? answer?.createdAt ?? 0
   const ts = formatTimestamp(Number.isFinite(askedAt) ? askedAt : 0)
-  let out = `\n[${ts}] Question:\n${escapeText(question?.content ?? '')}\n\n[${ts}] Answer:\n`
+  let out = `\n[${ts}] Question:\n${escapeText(question ? questionText(question) : '')}\n\n[${ts}] Answer:\n`
   if (!answer) return `${out}${NO_ANSWER}\n${DASHES}\n`
 
   if (options.includeReasoning && answer.reasoning !== '') {

@@ -108,6 +108,45 @@ export interface ChatMessage {
   error?: MessageError
   /** Answers only: earlier attempts replaced by Retry, oldest first. */
   attempts?: AnswerAttempt[]
+  /** Questions only: text files and long pastes sent with the question (see `core/attachments`). */
+  attachments?: Attachment[]
+}
+
+/** A text file or a long paste sent as part of a question; the model receives its text. */
+export interface Attachment {
+  id: string
+  /** The file name, or a generated name for a paste. */
+  name: string
+  text: string
+  /** `paste` for pasted text, `file` for a chosen file. */
+  source: 'paste' | 'file'
+}
+
+/** Whether thinking is asked for: `auto` sends nothing and leaves it to the provider's default. */
+export type ThinkingMode = 'auto' | 'on' | 'off'
+
+/**
+ * How much history a request carries. `all` sends everything after the last context break;
+ * `messages` keeps about the last `count` messages, `tokens` about `budget` estimated tokens.
+ */
+export type HistoryLimit = { kind: 'all' } | { kind: 'messages'; count: number } | { kind: 'tokens'; budget: number }
+
+/**
+ * One conversation's own settings. Every field is optional: an absent one follows Settings, so a
+ * new conversation starts from Settings and keeps what the user changed for it alone.
+ */
+export interface ConversationSettings {
+  model?: string
+  systemPrompt?: string
+  params?: Partial<GenerationParams>
+  thinking?: ThinkingMode
+  /** One of the provider's documented effort values. */
+  effort?: string
+  /** Thinking token budget, for providers that take one. */
+  budget?: number
+  /** A JSON object merged into the request body, as the user typed it (validated before sending). */
+  extraBody?: string
+  historyLimit?: HistoryLimit
 }
 
 /** One conversation's metadata; its messages are separate records. */
@@ -118,6 +157,10 @@ export interface Conversation {
   updatedAt: number
   /** Kept at the top of the list, above the groups by date. Absent means not pinned. */
   pinned?: boolean
+  /** This conversation's own model, prompt, sampling, thinking and history limit. */
+  settings?: ConversationSettings
+  /** Ids of messages after which a new context starts: earlier messages stay on screen, unsent. */
+  contextBreaks?: string[]
 }
 
 /** Everything the user sets in Settings. Persisted as one small record. */

@@ -1,10 +1,12 @@
 import { defineStore, storeToRefs } from 'pinia'
 import { computed, reactive, ref } from 'vue'
-import type { ChatMessage, Settings, TextFile } from '../core/types'
+import type { Attachment, ChatMessage, Conversation, ConversationSettings, TextFile } from '../core/types'
 import { checkSettings, errorTexts } from '../core/provider'
 import type { Text } from '../locales'
 import { KV_KEYS, toPlainData } from '../core/persistence'
-import { canRetry, newTurn, restartAnswer, turnsBefore } from '../core/answer'
+import { canRetry, newTurn, restartAnswer } from '../core/answer'
+import { buildHistory, type History } from '../core/context'
+import { resolveSettings, type RequestSettings } from '../core/conversationSettings'
 import { TRANSCRIPT_FILE_NAME, formatTranscript } from '../core/transcript'
 import type { MarkdownLabels } from '../core/markdownExport'
 import { render } from '../locales'
@@ -190,19 +192,50 @@ export const useChatStore = defineStore('chat', () => {
     await list.save(openNew(Date.now()))
   }
 
-  function checkBeforeSending(): Settings | null {
+  /** Settings with the open conversation's own choices applied, or the problem that stops a send. */
+  function checkBeforeSending(): RequestSettings | null {
     composerError.value = []
     if (isReadOnly.value) {
       composerError.value = [{ key: 'chat.busyElsewhere' }]
       return null
     }
-    const settings = toPlainData(settingsStore.settings)
-    const problem = checkSettings(settings)
+    const resolved = resolveSettings(toPlainData(settingsStore.settings), active.value?.settings ? toPlainData(active.value.settings) : undefined)
+    if (!resolved.ok) {
+      composerError.value = [resolved.problem]
+      return null
+    }
+    const problem = checkSettings(resolved.settings)
     if (problem) {
       composerError.value = errorTexts(problem)
       return null
     }
-    return settings
+    return resolved.settings
+  }
+
+  /** The history sent for the answer at `index`: after the last context break, within the limit. */
+  function historyFor(list: readonly ChatMessage[], index: number, conversation: Conversation | null, systemPrompt: string): History {
+    return buildHistory(list, index, {
+      systemPrompt,
+      contextBreaks: conversation?.contextBreaks,
+      limit: conversation?.settings?.historyLimit,
+    })
+  }
+
+  /**
+   * What sending `text` now would carry, for the composer's preview: null while a reply streams
+   * (the preview then waits, so a streaming answer costs it nothing per token).
+   */
+  function previewHistory(text: string, attachments: readonly Attachment[]): History | null {
+    if (isStreaming.value) return null
+    const conversation = active.value
+    const own = conversation?.settings
+    const systemPrompt = own?.systemPrompt ?? settingsStore.settings.systemPrompt
+    const question: ChatMessage = {
+      id: '', conversationId: '', seq: (messages.value.at(-1)?.seq ?? -1) + 1, role: 'user', content: text,
+      reasoning: '', status: 'done', createdAt: 0, updatedAt: 0, attachments: [...attachments],
+    }
+    const next = [...messages.value, question]
+    return historyFor(next, next.length, conversation, systemPrompt)
   }
 
   /**
@@ -210,34 +243,35 @@ export const useChatStore = defineStore('chat', () => {
    * question is saved and the request is on its way, `false` if nothing was sent; the answer then
    * streams in the background (`settled()` waits for it).
    */
-  async function send(text: string): Promise<boolean> {
+  async function send(text: string, attachments: readonly Attachment[] = []): Promise<boolean> {
     if (sending) return false
     sending = true
     try {
       // A question joins the conversation on screen: wait until a switch has finished loading it.
       if (shownId !== activeId.value) await selecting
-      return await sendNow(text)
+      return await sendNow(text, attachments)
     } finally {
       sending = false
     }
   }
 
-  async function sendNow(text: string): Promise<boolean> {
-    if (!loaded.value || !text.trim() || isStreaming.value) return false
+  async function sendNow(text: string, attachments: readonly Attachment[]): Promise<boolean> {
+    if (!loaded.value || (!text.trim() && attachments.length === 0) || isStreaming.value) return false
     const settings = checkBeforeSending()
     if (!settings) return false
 
     const now = Date.now()
     const conversation = active.value ?? openNew(now)
-    if (messages.value.length === 0 && conversation.title === UNTITLED) conversation.title = titleFromQuestion(text)
+    if (messages.value.length === 0 && conversation.title === UNTITLED) conversation.title = titleFromQuestion(text || (attachments[0]?.name ?? ''))
     conversation.updatedAt = now
     list.resort()
 
     const turn = newTurn(conversation.id, (messages.value.at(-1)?.seq ?? -1) + 1, text, settings, now)
     const question = turn.question
+    if (attachments.length > 0) question.attachments = attachments.map((a) => ({ ...a }))
     const answer = reactive(turn.answer)
     messages.value.push(question, answer)
-    const turns = turnsBefore(messages.value, messages.value.length - 1, settings.systemPrompt)
+    const turns = historyFor(messages.value, messages.value.length - 1, conversation, settings.systemPrompt).turns
 
     // The question is on disk before the request leaves, so a crash can never lose it. (`write`
     // runs this at once; a retry after a failure runs it again with the answer as it is then.)
@@ -266,7 +300,7 @@ export const useChatStore = defineStore('chat', () => {
 
     restartAnswer(answer, settings, Date.now())
     const saved = streams.saveAnswer(answer, conversation)
-    streams.start(conversation, answer, turnsBefore(messages.value, index, settings.systemPrompt), settings, saved)
+    streams.start(conversation, answer, historyFor(messages.value, index, conversation, settings.systemPrompt).turns, settings, saved)
     await saved
     return true
   }
@@ -306,6 +340,34 @@ export const useChatStore = defineStore('chat', () => {
     }
   }
 
+  /** Starts a new context after the newest message: what is above stays on screen but is not sent. */
+  async function addContextBreak(): Promise<void> {
+    const conversation = active.value
+    const last = messages.value.at(-1)
+    if (!conversation || !last || conversation.contextBreaks?.includes(last.id)) return
+    conversation.contextBreaks = [...(conversation.contextBreaks ?? []), last.id]
+    await list.touch(conversation, { contextBreaks: [...conversation.contextBreaks] })
+  }
+
+  async function removeContextBreak(messageId: string): Promise<void> {
+    const conversation = active.value
+    if (!conversation?.contextBreaks?.includes(messageId)) return
+    const next = conversation.contextBreaks.filter((id) => id !== messageId)
+    if (next.length > 0) conversation.contextBreaks = next
+    else delete conversation.contextBreaks
+    await list.touch(conversation, { contextBreaks: next })
+  }
+
+  /** Replaces the open conversation's own settings (empty means it follows Settings again). */
+  async function updateConversationSettings(next: ConversationSettings): Promise<void> {
+    const conversation = active.value
+    if (!conversation) return
+    const clean = toPlainData(next)
+    if (Object.keys(clean).length > 0) conversation.settings = clean
+    else delete conversation.settings
+    await list.touch(conversation, { settings: clean })
+  }
+
   function clearComposerError(): void {
     composerError.value = []
   }
@@ -324,6 +386,10 @@ export const useChatStore = defineStore('chat', () => {
     select,
     newConversation,
     send,
+    previewHistory,
+    addContextBreak,
+    removeContextBreak,
+    updateConversationSettings,
     retry,
     stop,
     transcript,

@@ -59,15 +59,18 @@ export const useConversationsStore = defineStore('conversations', () => {
     for (const record of records) deleted.delete(record.id)
     conversations.value = sortConversations(records).map((record) => {
       const live = keep(record.id)
-      return live ? Object.assign(live, { title: record.title, pinned: record.pinned }) : record
+      return live
+        ? Object.assign(live, { title: record.title, pinned: record.pinned, settings: record.settings, contextBreaks: record.contextBreaks })
+        : record
     })
   }
 
   /** Takes another tab's copy of a conversation. */
   function merge(record: Conversation): void {
     const existing = find(record.id)
-    // An unpinned record has no `pinned` field, which must clear this copy's pin too.
-    if (existing) Object.assign(existing, { pinned: undefined }, record)
+    // An unpinned record has no `pinned` field, which must clear this copy's pin too (and so for
+    // the other optional fields).
+    if (existing) Object.assign(existing, { pinned: undefined, settings: undefined, contextBreaks: undefined }, record)
     else conversations.value.push(record)
     resort()
   }

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { KV_KEYS } from '../core/persistence'
+import { KV_KEYS, toPlainData } from '../core/persistence'
+import type { Attachment } from '../core/types'
 import { useSavesStore } from './saves'
 
 /** A draft is written this long after the last key press. */
@@ -11,6 +12,8 @@ export const useDraftStore = defineStore('draft', () => {
   const saves = useSavesStore()
   /** The draft saved by an earlier visit, restored into the composer on load. */
   const draft = ref('')
+  /** Attachments of the unsent question, restored with the draft. */
+  const attachments = ref<Attachment[]>([])
 
   let loaded = false
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -20,6 +23,8 @@ export const useDraftStore = defineStore('draft', () => {
   /** Reads the stored draft; called once storage is open (before that, key presses are not written). */
   async function load(): Promise<void> {
     draft.value = (await saves.repo()?.getValue<string>(KV_KEYS.draft)) ?? ''
+    const stored = await saves.repo()?.getValue<Attachment[]>(KV_KEYS.draftAttachments)
+    attachments.value = Array.isArray(stored) ? stored : []
     loaded = true
   }
 
@@ -45,5 +50,12 @@ export const useDraftStore = defineStore('draft', () => {
     write(latest)
   }
 
-  return { draft, load, save, flush }
+  /** Attachments change rarely and may be large: written at once, whole, on each change. */
+  function saveAttachments(list: readonly Attachment[]): void {
+    if (!loaded) return
+    const value = list.length === 0 ? undefined : toPlainData([...list])
+    void saves.write('keep-draft', 'draft-attachments', (repo) => repo.putValue(KV_KEYS.draftAttachments, value))
+  }
+
+  return { draft, attachments, load, save, saveAttachments, flush }
 })

@@ -1,7 +1,7 @@
 /** Conversation history on IndexedDB: one small record per message, short transactions, plain data. */
 import { wrap } from 'idb'
 import { UNTITLED } from '../conversation'
-import type { ChatMessage, Conversation, GenerationParams, Settings } from '../types'
+import type { ChatMessage, Conversation, ConversationSettings, GenerationParams, Settings } from '../types'
 import { persistenceErrorText, isQuotaExceeded } from '../errorText'
 import { PersistenceError, type ClosedBy, type PersistenceErrorInfo } from './errors'
 import { DB_NAME, DB_VERSION, KV_KEYS, tombstoneKey, upgrade } from './schema'
@@ -98,6 +98,10 @@ export interface ConversationPatch {
   ifTitle?: string
   updatedAt?: number
   pinned?: boolean
+  /** The conversation's own settings; an empty object removes them. */
+  settings?: ConversationSettings
+  /** The context breaks, whole; an empty list removes them. */
+  contextBreaks?: string[]
 }
 
 /** One conversation's metadata and its messages. */
@@ -217,6 +221,14 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
         }
         if (patch.pinned === true) next.pinned = true
         else if (patch.pinned === false) delete next.pinned
+        if (patch.settings !== undefined) {
+          if (Object.keys(patch.settings).length > 0) next.settings = patch.settings
+          else delete next.settings
+        }
+        if (patch.contextBreaks !== undefined) {
+          if (patch.contextBreaks.length > 0) next.contextBreaks = patch.contextBreaks
+          else delete next.contextBreaks
+        }
         result = next
         await tx.store.put(next)
       })

@@ -16,6 +16,8 @@ export const KV_KEYS = {
   activeConversationId: 'activeConversationId',
   /** The composer's unsent text. */
   draft: 'draft',
+  /** The composer's unsent attachments (an Attachment list), kept apart so a key press never rewrites them. */
+  draftAttachments: 'draftAttachments',
   /** The prompt library (a list of Prompt), written whole so an import lands all at once or not at all. */
   prompts: 'prompts',
   /** Epoch ms of the last successful backup download. */

@@ -3,7 +3,7 @@ export { CUSTOM_PROVIDER_ID, DEFAULT_PARAMS, DEFAULT_SETTINGS, PROVIDERS, findPr
 export type { ProviderProfile } from './profiles'
 export { ProviderError, describeError, errorFacts, errorTexts, extractServerMessage, redactSecret, toMessageError } from './errors'
 export type { ProviderErrorDetails, SettingsField } from './errors'
-export { buildChatRequest, chatCompletionsUrl, checkSettings, toChatTurns } from './request'
+export { buildChatRequest, chatCompletionsUrl, checkSettings, sentMessages, toChatTurns } from './request'
 export type { ChatTurn } from './request'
 export { streamChat } from './stream'
 export type { StreamEvent, StreamOptions } from './stream'

@@ -36,6 +36,8 @@ export interface ThinkingControls {
   budget?: { path: string; min: number; max: number }
   /** Parameters the provider ignores while thinking: the UI marks them as ignored. */
   ignoredWhenThinking?: readonly ParamName[]
+  /** The provider thinks unless told not to (DeepSeek V4): its ignored parameters apply on `auto` too. */
+  defaultOn?: boolean
 }
 
 /** Id of the free-form profile, also the fallback for ids we no longer know (old saved settings). */
@@ -79,6 +81,12 @@ export const PROVIDERS: readonly ProviderProfile[] = [
     ],
     // SiliconFlow documents every parameter the classic client sent, top_k included.
     accepts: ALL_PARAMS,
+    // Hybrid models (Qwen3, DeepSeek V3.1+) switch with enable_thinking; thinking_budget caps it.
+    thinking: {
+      on: { enable_thinking: true },
+      off: { enable_thinking: false },
+      budget: { path: 'thinking_budget', min: 128, max: 32768 },
+    },
   },
   {
     id: 'deepseek',
@@ -90,6 +98,15 @@ export const PROVIDERS: readonly ProviderProfile[] = [
     // does not support JSON output and {type:'text'} is the default anyway.
     accepts: ['maxTokens', 'temperature', 'topP', 'frequencyPenalty', 'streamOptions'],
     note: 'provider.note.deepseek',
+    // api-docs.deepseek.com/guides/thinking_mode: on by default; sampling parameters are ignored then.
+    thinking: {
+      on: { thinking: { type: 'enabled' } },
+      off: { thinking: { type: 'disabled' } },
+      effort: { path: 'reasoning_effort', values: ['low', 'high', 'max'] },
+      ignoredWhenThinking: ['temperature', 'topP', 'frequencyPenalty'],
+      defaultOn: true,
+    },
+    prefixCompletion: { baseUrl: 'https://api.deepseek.com/beta' },
   },
   {
     id: 'openai',
@@ -100,6 +117,8 @@ export const PROVIDERS: readonly ProviderProfile[] = [
     // OpenAI rejects top_k with HTTP 400.
     accepts: ['maxTokens', 'temperature', 'topP', 'frequencyPenalty', 'n', 'responseFormat', 'streamOptions'],
     note: 'provider.note.openai',
+    // Reasoning models think always; only the effort is chosen.
+    thinking: { effort: { path: 'reasoning_effort', values: ['minimal', 'low', 'medium', 'high'] } },
   },
   {
     id: 'openrouter',
@@ -111,6 +130,12 @@ export const PROVIDERS: readonly ProviderProfile[] = [
     // upstreams that implement it for no gain ({type:'text'} is the default). Usage is always sent,
     // stream_options is accepted (documented as having no effect).
     accepts: ['maxTokens', 'temperature', 'topP', 'topK', 'frequencyPenalty', 'streamOptions'],
+    // openrouter.ai/docs: one `reasoning` object, mapped to each upstream's own switch.
+    thinking: {
+      on: { reasoning: { enabled: true } },
+      off: { reasoning: { enabled: false } },
+      effort: { path: 'reasoning.effort', values: ['low', 'medium', 'high'] },
+    },
   },
   {
     id: 'ollama',

@@ -1,6 +1,8 @@
 import type { ChatMessage, ConfigReason, GenerationParams, ParamName, Settings } from '../types'
 import { ProviderError } from './errors'
 import { findProvider } from './profiles'
+import { questionText } from '../attachments'
+import { deepMerge, thinkingFields, type RequestSettings } from '../conversationSettings'
 
 /** One message as the chat completions API takes it. */
 export interface ChatTurn {
@@ -17,12 +19,11 @@ function usableAnswer(message: ChatMessage): boolean {
 }
 
 /**
- * Turns stored history into API messages. A question whose answer produced no text (failed,
- * stopped, interrupted, or missing) is left out with that answer, so user and assistant keep
- * alternating; the newest question is always kept because it is the one being asked now.
- * Reasoning is never sent back: providers such as DeepSeek reject it in the input.
+ * The messages of stored history that go into a request. A question whose answer produced no text
+ * (failed, stopped, interrupted, or missing) is left out with that answer, so user and assistant
+ * keep alternating; the newest question is always kept because it is the one being asked now.
  */
-export function toChatTurns(history: readonly ChatMessage[], systemPrompt: string): ChatTurn[] {
+export function sentMessages(history: readonly ChatMessage[]): ChatMessage[] {
   const ordered = [...history].sort((a, b) => a.seq - b.seq)
   let lastUser = -1
   for (let i = ordered.length - 1; i >= 0; i--) {
@@ -32,27 +33,32 @@ export function toChatTurns(history: readonly ChatMessage[], systemPrompt: strin
     }
   }
   // Walk backwards once so each question knows whether an answer with text follows it.
-  const keepUser = new Array<boolean>(ordered.length).fill(false)
+  const keep = new Array<boolean>(ordered.length).fill(false)
   let answered = false
   for (let i = ordered.length - 1; i >= 0; i--) {
     const message = ordered[i] as ChatMessage
     if (message.role === 'assistant') {
-      if (usableAnswer(message)) answered = true
+      keep[i] = usableAnswer(message)
+      if (keep[i]) answered = true
     } else {
-      keepUser[i] = answered || i === lastUser
+      keep[i] = answered || i === lastUser
       answered = false
     }
   }
+  return ordered.filter((_, i) => keep[i])
+}
 
+/**
+ * Turns stored history into API messages (see `sentMessages` for what is left out). A question
+ * carries its attachments' text. Reasoning is never sent back: providers such as DeepSeek reject
+ * it in the input.
+ */
+export function toChatTurns(history: readonly ChatMessage[], systemPrompt: string): ChatTurn[] {
   const turns: ChatTurn[] = []
   if (hasText(systemPrompt)) turns.push({ role: 'system', content: systemPrompt })
-  ordered.forEach((message, i) => {
-    if (message.role === 'user') {
-      if (keepUser[i] === true) turns.push({ role: 'user', content: message.content })
-    } else if (usableAnswer(message)) {
-      turns.push({ role: 'assistant', content: message.content })
-    }
-  })
+  for (const message of sentMessages(history)) {
+    turns.push({ role: message.role, content: message.role === 'user' ? questionText(message) : message.content })
+  }
   return turns
 }
 
@@ -109,8 +115,9 @@ const NUMERIC_PARAMS: readonly [ParamName & keyof GenerationParams, string][] = 
  * header can fail a provider's CORS preflight; each optional parameter goes out only if the
  * provider's profile says its endpoint accepts it.
  */
-export function buildChatRequest(settings: Settings, turns: ChatTurn[]): { url: string; init: RequestInit } {
-  const accepts = new Set(findProvider(settings.providerId).accepts)
+export function buildChatRequest(settings: RequestSettings, turns: ChatTurn[]): { url: string; init: RequestInit } {
+  const profile = findProvider(settings.providerId)
+  const accepts = new Set(profile.accepts)
   const body: Record<string, unknown> = {
     model: settings.model.trim(),
     messages: turns.map((t) => ({ role: t.role, content: t.content })),
@@ -123,6 +130,9 @@ export function buildChatRequest(settings: Settings, turns: ChatTurn[]): { url: 
   }
   if (accepts.has('responseFormat')) body.response_format = { type: 'text' }
   if (accepts.has('streamOptions')) body.stream_options = { include_usage: true }
+  deepMerge(body, thinkingFields(profile.thinking, settings))
+  // The user's own fields come last: they are how an endpoint's undocumented options get set.
+  if (settings.extraBody) deepMerge(body, settings.extraBody)
 
   const headers: Record<string, string> = { 'Content-Type': 'application/json' }
   const key = settings.apiKey.trim()
