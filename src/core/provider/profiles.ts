@@ -90,6 +90,7 @@ export const PROVIDERS: readonly ProviderProfile[] = [
     // does not support JSON output and {type:'text'} is the default anyway.
     accepts: ['maxTokens', 'temperature', 'topP', 'frequencyPenalty', 'streamOptions'],
     note: 'provider.note.deepseek',
+    prefixCompletion: { baseUrl: 'https://api.deepseek.com/beta' },
   },
   {
     id: 'openai',

@@ -6,6 +6,8 @@ import { findProvider } from './profiles'
 export interface ChatTurn {
   role: 'system' | 'user' | 'assistant'
   content: string
+  /** On a last assistant turn: the text so far, for the model to go on from (prefix completion). */
+  prefix?: boolean
 }
 
 function hasText(text: string): boolean {
@@ -113,7 +115,7 @@ export function buildChatRequest(settings: Settings, turns: ChatTurn[]): { url: 
   const accepts = new Set(findProvider(settings.providerId).accepts)
   const body: Record<string, unknown> = {
     model: settings.model.trim(),
-    messages: turns.map((t) => ({ role: t.role, content: t.content })),
+    messages: turns.map((t) => (t.prefix ? { role: t.role, content: t.content, prefix: true } : { role: t.role, content: t.content })),
     stream: true,
   }
   for (const [name, wire] of NUMERIC_PARAMS) {
