@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { attemptsToVersions, linkLegacy, needsConversion, nextSeq, planDelete, sendableHistory, versionsOf, visibleBranch } from '../../src/core/versions'
 import { toChatTurns } from '../../src/core/provider'
 import type { ChatMessage } from '../../src/core/types'
+import { formatTimestamp, formatTranscript } from '../../src/core/transcript'
 
 function m(id: string, seq: number, parentId: string | null | undefined, extra: Partial<ChatMessage> = {}): ChatMessage {
   const role = extra.role ?? (id.startsWith('q') ? 'user' : 'assistant')
@@ -120,5 +121,23 @@ describe('attemptsToVersions', () => {
     expect(versionsOf(out, visibleBranch(out)).get('a1')).toMatchObject({ index: 3, count: 3 })
     // The same records converted twice (the database, then an old backup) give the same records.
     expect(attemptsToVersions(legacy)).toEqual(out)
+  })
+})
+
+describe('conversation.txt of a conversation with versions', () => {
+  it('is byte for byte the classic file of the branch shown', () => {
+    const t = Date.UTC(2024, 0, 2, 3, 4, 5)
+    const at = (extra: Partial<ChatMessage>) => ({ createdAt: t, updatedAt: t, ...extra })
+    const tree = [
+      m('q1', 0, null, at({ content: 'Hello?' })),
+      m('a1', 1, 'q1', at({ content: 'first try', status: 'stopped' })),
+      m('a1b', 2, 'q1', at({ content: 'Hi!' })),
+      m('q2', 3, 'a1', at({ content: 'hidden follow-up' })),
+      m('q1b', 4, null, at({ content: 'an edit, not shown', selectedAt: 1 })),
+    ].map((x) => (x.id === 'q1' ? { ...x, selectedAt: 2 } : x))
+    const linear = [m('q1', 0, undefined, at({ content: 'Hello?' })), m('a1b', 1, undefined, at({ content: 'Hi!' }))]
+    const text = formatTranscript(visibleBranch(tree))
+    expect(text).toBe(formatTranscript(linear))
+    expect(text).toBe(`\n[${formatTimestamp(t)}] Question:\nHello?\n\n[${formatTimestamp(t)}] Answer:\nHi!\n${'-'.repeat(40)}\n`)
   })
 })
