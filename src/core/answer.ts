@@ -3,9 +3,9 @@ import { newId } from './id'
 import type { ChatMessage, Settings } from './types'
 
 /**
- * An answer's life as pure data: created beside its question, folded from stream events, archived
- * when retried, closed when its stream ends. The chat store applies these to reactive messages;
- * tests apply them to plain ones.
+ * An answer's life as pure data: created beside its question (or as a new version of an answer),
+ * folded from stream events, closed when its stream ends. The chat store applies these to
+ * reactive messages; tests apply them to plain ones.
  */
 
 /** A question and the empty answer that will stream into it, both stamped with the send time. */
@@ -15,20 +15,27 @@ export function newTurn(
   text: string,
   settings: Pick<Settings, 'model' | 'params'>,
   now: number,
+  parentId: string | null = null,
 ): { question: ChatMessage; answer: ChatMessage } {
-  const base = { conversationId, reasoning: '', createdAt: now, updatedAt: now }
+  const question: ChatMessage = { conversationId, reasoning: '', createdAt: now, updatedAt: now, id: newId(), seq, parentId, role: 'user', content: text, status: 'done' }
+  return { question, answer: newAnswer(question, seq + 1, settings, now) }
+}
+
+/** An empty answer to `question`, about to stream: a new one, or a new version of an old one. */
+export function newAnswer(question: ChatMessage, seq: number, settings: Pick<Settings, 'model' | 'params'>, now: number): ChatMessage {
   return {
-    question: { ...base, id: newId(), seq, role: 'user', content: text, status: 'done' },
-    answer: {
-      ...base,
-      id: newId(),
-      seq: seq + 1,
-      role: 'assistant',
-      content: '',
-      status: 'streaming',
-      model: settings.model,
-      params: { ...settings.params },
-    },
+    id: newId(),
+    conversationId: question.conversationId,
+    seq,
+    parentId: question.id,
+    role: 'assistant',
+    content: '',
+    reasoning: '',
+    status: 'streaming',
+    createdAt: now,
+    updatedAt: now,
+    model: settings.model,
+    params: { ...settings.params },
   }
 }
 
@@ -95,28 +102,6 @@ export function closeAnswer(answer: ChatMessage, now: number): void {
 /** Retry is offered on the last answer once it failed, stopped or was cut off. */
 export function canRetry(answer: ChatMessage | undefined): answer is ChatMessage {
   return answer !== undefined && answer.role === 'assistant' && answer.status !== 'done' && answer.status !== 'streaming'
-}
-
-/**
- * Starts the answer over for Retry: what it had (text, reasoning, error) is kept as an earlier
- * attempt, never dropped, and it streams again with the current model and parameters.
- */
-export function restartAnswer(answer: ChatMessage, settings: Pick<Settings, 'model' | 'params'>, now: number): void {
-  if (answer.content || answer.reasoning || answer.error) {
-    const { content, reasoning, status, error, finishReason, updatedAt } = answer
-    answer.attempts = [...(answer.attempts ?? []), { content, reasoning, status, error, finishReason, updatedAt }]
-  }
-  Object.assign(answer, {
-    content: '',
-    reasoning: '',
-    status: 'streaming',
-    error: undefined,
-    finishReason: undefined,
-    usage: undefined,
-    model: settings.model,
-    params: { ...settings.params },
-    updatedAt: now,
-  })
 }
 
 /** The turns sent for the answer at `index`: the system prompt and the history before it. */

@@ -8,13 +8,21 @@
  *       "conversations": [ { "id", "title", "createdAt", "updatedAt", "pinned"?,
  *                            "messages": [ { "id", "seq", "role", "content", "reasoning", "status",
  *                                            "createdAt", "updatedAt", "model"?, "params"?,
- *                                            "finishReason"?, "usage"?, "error"? } ] } ] }
+ *                                            "finishReason"?, "usage"?, "error"?, "parentId"?,
+ *                                            "selectedAt"?, "continuation"? } ] } ] }
+ *
+ * Every version of every message is kept: `parentId` names the message a message follows (`null`
+ * for a first question), messages with the same parent are versions of each other, and the one
+ * with the latest `selectedAt` is the one shown (see `versions.ts`). Backups of builds before
+ * versions have no `parentId` and keep Retry's earlier tries in `attempts`; reading them turns
+ * those into versions.
  *
  * Times are epoch milliseconds, conversations are oldest first and messages in `seq` order, and
  * every object's keys come in a fixed order, so the same history always gives the same file.
  * Record fields added by later builds (and not named here) are carried along verbatim.
  */
 import { formatTranscript, formatTimestamp } from './transcript'
+import { linkLegacy, visibleBranch } from './versions'
 import type { ChatMessage, Conversation, GenerationParams, MessageError, Settings, Usage } from './types'
 import { KV_KEYS, type ConversationRecords } from './persistence'
 
@@ -50,7 +58,7 @@ export const CONVERSATION_KEYS: ReadonlySet<string> = new Set(['id', 'title', 'c
 /** The message fields this format names; any other field is carried along verbatim. */
 export const MESSAGE_KEYS: ReadonlySet<string> = new Set([
   'id', 'conversationId', 'seq', 'role', 'content', 'reasoning', 'status', 'createdAt', 'updatedAt',
-  'model', 'params', 'finishReason', 'usage', 'error',
+  'model', 'params', 'finishReason', 'usage', 'error', 'parentId', 'selectedAt', 'continuation',
 ])
 /** The generation parameters a backup keeps, in the order it writes them. */
 export const PARAM_NAMES = ['maxTokens', 'temperature', 'topP', 'topK', 'frequencyPenalty', 'n'] as const satisfies readonly (keyof GenerationParams)[]
@@ -99,10 +107,10 @@ export function backupFileName(now: Date): string {
   return `inkstream-backup-${formatTimestamp(now.getTime()).replace(' ', '-').replace(/:/g, '')}.json`
 }
 
-/** Every conversation in the classic format, oldest conversation first, one after another. */
+/** Every conversation in the classic format (the branch each one shows), oldest conversation first. */
 export function formatAllTranscripts(items: readonly ConversationRecords[], options: { includeReasoning?: boolean } = {}): string {
   return oldestFirst(items)
-    .map(({ messages }) => formatTranscript(messages, options))
+    .map(({ messages }) => formatTranscript(visibleBranch(linkLegacy([...messages])), options))
     .join('')
 }
 
@@ -130,6 +138,9 @@ function backupMessage(m: ChatMessage): BackupMessage {
     if (m.error.status !== undefined) error.status = m.error.status
     out.error = error
   }
+  if (m.parentId !== undefined) out.parentId = m.parentId
+  if (m.selectedAt !== undefined) out.selectedAt = m.selectedAt
+  if (m.continuation !== undefined) out.continuation = m.continuation
   return { ...out, ...extraFields(m, MESSAGE_KEYS) }
 }
 

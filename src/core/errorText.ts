@@ -18,6 +18,7 @@ export type StorageAction =
   | 'save-conversation'
   | 'save-message'
   | 'delete-conversation'
+  | 'delete-message'
   | 'remember-open-conversation'
   | 'keep-draft'
   | 'save'
@@ -27,6 +28,7 @@ const ACTION_KEY: Record<StorageAction, MessageKey> = {
   'save-conversation': 'storage.action.saveConversation',
   'save-message': 'storage.action.saveMessage',
   'delete-conversation': 'storage.action.deleteConversation',
+  'delete-message': 'storage.action.deleteMessage',
   'remember-open-conversation': 'storage.action.rememberOpen',
   'keep-draft': 'storage.action.keepDraft',
   save: 'storage.action.save',

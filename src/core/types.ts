@@ -77,7 +77,10 @@ export interface MessageError {
  */
 export type FinishReason = 'stop' | 'length' | 'filtered' | 'tool_calls' | 'other'
 
-/** An earlier try at an answer, kept when the user retries so no received text is ever lost. */
+/**
+ * An earlier try at an answer, as builds before versions kept it on the answer (`attempts`). Read
+ * from old records and backups only: it becomes an older version of the answer (`core/versions`).
+ */
 export interface AnswerAttempt {
   content: string
   reasoning: string
@@ -106,8 +109,17 @@ export interface ChatMessage {
   finishReason?: FinishReason
   usage?: Usage
   error?: MessageError
-  /** Answers only: earlier attempts replaced by Retry, oldest first. */
+  /** Legacy (schema 2 and older backups): earlier attempts replaced by Retry, oldest first. */
   attempts?: AnswerAttempt[]
+  /**
+   * The message this one follows; `null` for a first question. Messages with the same parent are
+   * versions of each other (see `core/versions`). Absent only on records from before versions.
+   */
+  parentId?: string | null
+  /** Epoch ms this version was last chosen (created or switched to): the newest choice is shown. */
+  selectedAt?: number
+  /** Answers only: how the last Continue asked for more text. */
+  continuation?: ContinueMethod
   /** Questions only: text files and long pastes sent with the question (see `core/attachments`). */
   attachments?: Attachment[]
 }
@@ -148,6 +160,12 @@ export interface ConversationSettings {
   extraBody?: string
   historyLimit?: HistoryLimit
 }
+
+/**
+ * How Continue asks for the rest of an answer: `prefix` sends the text so far as an unfinished
+ * assistant message (prefix completion), `instruction` asks in a user turn to go on.
+ */
+export type ContinueMethod = 'prefix' | 'instruction'
 
 /** One conversation's metadata; its messages are separate records. */
 export interface Conversation {

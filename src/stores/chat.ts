@@ -1,12 +1,14 @@
 import { defineStore, storeToRefs } from 'pinia'
-import { computed, reactive, ref } from 'vue'
+import { computed, reactive, ref, shallowRef, toRaw } from 'vue'
 import type { Attachment, ChatMessage, Conversation, ConversationSettings, TextFile } from '../core/types'
 import { checkSettings, errorTexts } from '../core/provider'
 import type { Text } from '../locales'
 import { KV_KEYS, toPlainData } from '../core/persistence'
-import { canRetry, newTurn, restartAnswer } from '../core/answer'
+import { canRetry, newAnswer, newTurn } from '../core/answer'
 import { buildHistory, type History } from '../core/context'
 import { resolveSettings, type RequestSettings } from '../core/conversationSettings'
+import { linkLegacy, nextSeq, planDelete, sendableHistory, versionsOf, visibleBranch } from '../core/versions'
+import { canContinue, continueTurns, prefixCompletionBaseUrl, resumeAnswer } from '../core/continuation'
 import { TRANSCRIPT_FILE_NAME, formatTranscript } from '../core/transcript'
 import type { MarkdownLabels } from '../core/markdownExport'
 import { render } from '../locales'
@@ -34,7 +36,12 @@ export const useChatStore = defineStore('chat', () => {
   const { conversations } = storeToRefs(list)
 
   const activeId = ref<string | null>(null)
+  /** The branch on screen, in order: what is shown, sent as history and exported. */
   const messages = ref<ChatMessage[]>([])
+  /** Every message of the shown conversation, all versions (see `core/versions`); replaced, never mutated. */
+  const tree = shallowRef<ChatMessage[]>([])
+  /** `‹ 2/3 ›` of the messages on screen that have versions. */
+  const versions = computed(() => versionsOf(tree.value, messages.value))
   const loaded = ref(false)
   /** A problem found before sending (no key, bad URL), as text to render; the draft stays in the composer. */
   const composerError = ref<readonly Text[]>([])
@@ -95,11 +102,13 @@ export const useChatStore = defineStore('chat', () => {
         if (streams.liveAnswer(change.conversationId)?.id === change.id) return
         const record = await r.getMessage(change.id)
         if (!record || record.conversationId !== activeId.value) return
-        const index = messages.value.findIndex((m) => m.id === record.id)
-        if (index >= 0) messages.value[index] = record
-        else messages.value = [...messages.value, record].sort((a, b) => a.seq - b.seq)
+        // The record may be a new version, or a switch to another one: the branch is worked out again.
+        setTree([...tree.value.filter((m) => m.id !== record.id), record])
         return
       }
+      case 'message-deleted':
+        if (change.conversationId === activeId.value) setTree(tree.value.filter((m) => m.id !== change.id))
+        return
       case 'stream':
         return
       case 'refresh':
@@ -150,8 +159,20 @@ export const useChatStore = defineStore('chat', () => {
   }
 
   function show(id: string | null, next: ChatMessage[]): void {
-    messages.value = next
+    setTree(linkLegacy(next))
     shownId = id
+  }
+
+  /** All versions of the shown conversation, and the branch on screen worked out from them. */
+  function setTree(next: ChatMessage[]): void {
+    tree.value = next
+    messages.value = visibleBranch(next)
+  }
+
+  /** The turns sent for the message at `index` of the branch: the history before it. */
+  /** The turns sent for the answer at `index` of the branch on screen. */
+  function historyTurns(index: number, systemPrompt: string): History['turns'] {
+    return historyFor(messages.value.slice(0, index), index, active.value, systemPrompt).turns
   }
 
   /** After a bulk write (an import): this tab and every other open tab re-read their lists. */
@@ -214,7 +235,8 @@ export const useChatStore = defineStore('chat', () => {
 
   /** The history sent for the answer at `index`: after the last context break, within the limit. */
   function historyFor(list: readonly ChatMessage[], index: number, conversation: Conversation | null, systemPrompt: string): History {
-    return buildHistory(list, index, {
+    const sendable = sendableHistory(list.slice(0, index))
+    return buildHistory(sendable, sendable.length, {
       systemPrompt,
       contextBreaks: conversation?.contextBreaks,
       limit: conversation?.settings?.historyLimit,
@@ -266,12 +288,13 @@ export const useChatStore = defineStore('chat', () => {
     conversation.updatedAt = now
     list.resort()
 
-    const turn = newTurn(conversation.id, (messages.value.at(-1)?.seq ?? -1) + 1, text, settings, now)
+    const turn = newTurn(conversation.id, nextSeq(tree.value), text, settings, now, messages.value.at(-1)?.id ?? null)
     const question = turn.question
     if (attachments.length > 0) question.attachments = attachments.map((a) => ({ ...a }))
     const answer = reactive(turn.answer)
+    tree.value = [...tree.value, question, toRaw(answer)]
     messages.value.push(question, answer)
-    const turns = historyFor(messages.value, messages.value.length - 1, conversation, settings.systemPrompt).turns
+    const turns = historyTurns(messages.value.length - 1, settings.systemPrompt)
 
     // The question is on disk before the request leaves, so a crash can never lose it. (`write`
     // runs this at once; a retry after a failure runs it again with the answer as it is then.)
@@ -289,20 +312,98 @@ export const useChatStore = defineStore('chat', () => {
     return true
   }
 
-  /** Asks the same question again for an answer that failed, stopped or was cut off; the old text is kept. */
+  /** Asks the same question again for an answer that failed, stopped or was cut off: a new version. */
   async function retry(messageId: string): Promise<boolean> {
     const index = messages.value.findIndex((m) => m.id === messageId)
-    const answer = messages.value[index]
+    if (index !== messages.value.length - 1 || !canRetry(messages.value[index])) return false
+    return regenerate(messageId)
+  }
+
+  // Versions, Continue and deleting one message. The tree logic is in core/versions; these
+  // apply it to the open conversation and write the records it changes.
+
+  /** A new version of an answer, streamed for the same question; the old one stays a version. */
+  async function regenerate(answerId: string): Promise<boolean> {
+    const index = messages.value.findIndex((m) => m.id === answerId)
+    const question = messages.value[index - 1]
     const conversation = active.value
-    if (!conversation || index !== messages.value.length - 1 || !canRetry(answer) || isStreaming.value) return false
+    if (!conversation || messages.value[index]?.role !== 'assistant' || question?.role !== 'user' || isStreaming.value) return false
     const settings = checkBeforeSending()
     if (!settings) return false
-
-    restartAnswer(answer, settings, Date.now())
+    const now = Date.now()
+    const answer = reactive({ ...newAnswer(question, nextSeq(tree.value), settings, now), selectedAt: now })
+    setTree([...tree.value, toRaw(answer)])
     const saved = streams.saveAnswer(answer, conversation)
-    streams.start(conversation, answer, historyFor(messages.value, index, conversation, settings.systemPrompt).turns, settings, saved)
+    streams.start(conversation, answer, historyTurns(index, settings.systemPrompt), settings, saved)
     await saved
     return true
+  }
+
+  /** Sends an edited question as a new version of it, with its own answers below it. */
+  async function editQuestion(questionId: string, text: string): Promise<boolean> {
+    const index = messages.value.findIndex((m) => m.id === questionId)
+    const old = messages.value[index]
+    const conversation = active.value
+    if (!conversation || old?.role !== 'user' || !text.trim() || isStreaming.value) return false
+    const settings = checkBeforeSending()
+    if (!settings) return false
+    const now = Date.now()
+    const seq = nextSeq(tree.value)
+    const question: ChatMessage = { ...newTurn(conversation.id, seq, text, settings, now, old.parentId ?? null).question, selectedAt: now }
+    const answer = reactive(newAnswer(question, seq + 1, settings, now))
+    setTree([...tree.value, question, toRaw(answer)])
+    conversation.updatedAt = now
+    list.resort()
+    const saved = saves
+      .write('save-message', `turn:${question.id}`, (r) => r.putTurn(toPlainData(conversation), [toPlainData(question), toPlainData(answer)]))
+      .then((ok) => {
+        if (ok) tabs.publish({ type: 'message', conversationId: conversation.id, id: question.id })
+      })
+    streams.start(conversation, answer, historyTurns(index + 1, settings.systemPrompt), settings, saved)
+    await saved
+    return true
+  }
+
+  /** More text for an answer cut off by max tokens, stopped or interrupted, appended to it. */
+  async function continueAnswer(answerId: string): Promise<boolean> {
+    const index = messages.value.findIndex((m) => m.id === answerId)
+    const answer = messages.value[index]
+    const conversation = active.value
+    if (!conversation || !canContinue(answer) || isStreaming.value) return false
+    const settings = checkBeforeSending()
+    if (!settings) return false
+    const prefixUrl = prefixCompletionBaseUrl(settings)
+    const method = prefixUrl ? 'prefix' : 'instruction'
+    const turns = continueTurns(historyTurns(index, settings.systemPrompt), answer, method)
+    resumeAnswer(answer, method, Date.now())
+    const saved = streams.saveAnswer(answer, conversation)
+    streams.start(conversation, answer, turns, prefixUrl ? { ...settings, baseUrl: prefixUrl } : settings, saved)
+    await saved
+    return true
+  }
+
+  /** Shows another version of a message on screen (and so the branch below it). */
+  async function showVersion(messageId: string): Promise<void> {
+    const target = tree.value.find((m) => m.id === messageId)
+    const conversation = active.value
+    if (!target || !conversation || isStreaming.value) return
+    const chosen = { ...target, selectedAt: Date.now() }
+    setTree(tree.value.map((m) => (m.id === messageId ? chosen : m)))
+    const ok = await saves.write('save-message', `message:${messageId}`, (r) => r.saveMessage(toPlainData(chosen), toPlainData(conversation)))
+    if (ok) tabs.publish({ type: 'message', conversationId: conversation.id, id: messageId })
+  }
+
+  /** Deletes one message (not its pair); what followed it moves up, so nothing else is lost. */
+  async function deleteMessage(messageId: string): Promise<void> {
+    const conversation = active.value
+    if (!conversation || isStreaming.value || !tree.value.some((m) => m.id === messageId)) return
+    const updates = planDelete(tree.value, messageId, Date.now())
+    const changed = new Map(updates.map((m) => [m.id, m]))
+    setTree(tree.value.filter((m) => m.id !== messageId).map((m) => changed.get(m.id) ?? m))
+    const ok = await saves.write('delete-message', `delete:${messageId}`, (r) => r.deleteMessage(messageId, updates))
+    if (!ok) return
+    tabs.publish({ type: 'message-deleted', conversationId: conversation.id, id: messageId })
+    for (const m of updates) tabs.publish({ type: 'message', conversationId: conversation.id, id: m.id })
   }
 
   /** Stops the reply streaming in the open conversation; what arrived stays, marked stopped. */
@@ -375,6 +476,8 @@ export const useChatStore = defineStore('chat', () => {
   return {
     activeId,
     messages,
+    tree,
+    versions,
     loaded,
     composerError,
     active,
@@ -391,6 +494,11 @@ export const useChatStore = defineStore('chat', () => {
     removeContextBreak,
     updateConversationSettings,
     retry,
+    regenerate,
+    editQuestion,
+    continueAnswer,
+    showVersion,
+    deleteMessage,
     stop,
     transcript,
     markdownTranscript,

@@ -1,6 +1,8 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { createSearchIndex, type SearchResult } from '../core/search'
+import type { ChatMessage } from '../core/types'
+import { linkLegacy, visibleBranch } from '../core/versions'
 import type { Change } from '../core/tabs'
 import { useChatStore } from './chat'
 import { useSavesStore } from './saves'
@@ -42,6 +44,7 @@ export const useSearchStore = defineStore('search', () => {
         stale.add(change.id)
         return
       case 'message':
+      case 'message-deleted':
         stale.add(change.conversationId)
         return
       case 'refresh':
@@ -51,6 +54,11 @@ export const useSearchStore = defineStore('search', () => {
         return
     }
   })
+
+  /** Hits are searched on the branch each conversation shows, so a hit is always on screen when opened. */
+  function onScreen(messages: ChatMessage[]): ChatMessage[] {
+    return visibleBranch(linkLegacy(messages))
+  }
 
   /** Brings the index up to date with storage; calls run one after another. */
   function sync(): Promise<void> {
@@ -66,14 +74,14 @@ export const useSearchStore = defineStore('search', () => {
       stale.clear()
       const all = await r.exportConversations()
       index.clear()
-      for (const { conversation, messages } of all) index.set(conversation, messages)
+      for (const { conversation, messages } of all) index.set(conversation, onScreen(messages))
       built = true
     }
     for (const id of [...stale]) {
       stale.delete(id)
       const conversation = await r.getConversation(id)
       if (!conversation) index.remove(id)
-      else index.set(conversation, await r.listMessages(id))
+      else index.set(conversation, onScreen(await r.listMessages(id)))
     }
   }
 

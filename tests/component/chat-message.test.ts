@@ -1,11 +1,13 @@
 // @vitest-environment happy-dom
 // ChatMessage: the data-testid contract the e2e suite and users rely on (each part holds exactly its
-// text, labels sit outside), the Retry action, notices, earlier attempts and copying code.
+// text, labels sit outside), the Retry action, notices, the action bar and copying code.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import ChatMessage from '../../src/components/chat/ChatMessage.vue'
 import type { ChatMessage as Message } from '../../src/core/types'
 import { manualFrames } from './browser'
+import { ref } from 'vue'
+import { MESSAGE_ACTIONS } from '../../src/components/chat/messageActions'
 import { applyLocale } from '../../src/i18n'
 import { loadMarkdown } from '../../src/components/markdown/markdownRuntime'
 
@@ -181,33 +183,87 @@ describe('ChatMessage Retry', () => {
   })
 })
 
-describe('ChatMessage earlier attempts', () => {
-  it('lists every earlier attempt, oldest first, with its status, text and error, outside the content', () => {
-    const wrapper = show(
-      message({
-        content: 'Third time lucky',
-        attempts: [
-          { content: 'First **try**', reasoning: '', status: 'interrupted', updatedAt: 1 },
-          { content: '', reasoning: '', status: 'error', error: { kind: 'http', status: 429, message: 'Too many requests (429).' }, updatedAt: 2 },
-        ],
-      }),
-    )
-    const block = wrapper.get('details.message-attempts')
-    expect((block.element as HTMLDetailsElement).open).toBe(false)
-    expect(block.get('summary').text()).toBe('Earlier attempts (2)')
-    const attempts = block.findAll('.message-attempt')
-    expect(attempts.map((a) => a.get('.message-meta').text())).toEqual(['Attempt 1 · interrupted', 'Attempt 2 · error'])
-    // Kept as it arrived: plain text, no Markdown.
-    expect(attempts[0]!.get('.message-plain').element.textContent).toBe('First **try**')
-    expect(attempts[0]!.find('.message-notice').exists()).toBe(false)
-    expect(attempts[1]!.get('.message-notice').text()).toBe('Too many requests (429).')
-    expect(part(wrapper, 'message-content').element.textContent).toBe('Third time lucky')
-    expect(block.element.contains(part(wrapper, 'message-content').element)).toBe(false)
+describe('ChatMessage actions', () => {
+  // The action bar is a chunk of its own.
+  async function settle(): Promise<void> {
+    await vi.dynamicImportSettled()
+    await flushPromises()
+  }
+
+  function withActions(m: Message, busy = false) {
+    const calls: string[] = []
+    const wrapper = mount(ChatMessage, {
+      props: { message: m },
+      global: {
+        provide: {
+          [MESSAGE_ACTIONS as symbol]: {
+            versions: ref(new Map([['m1', { index: 2, count: 3, prevId: 'm0', nextId: 'm2' }]])),
+            busy: ref(busy),
+            regenerate: (id: string) => calls.push(`regenerate:${id}`),
+            edit: async (id: string, text: string) => (calls.push(`edit:${id}:${text}`), true),
+            continueAnswer: (id: string) => calls.push(`continue:${id}`),
+            showVersion: (id: string) => calls.push(`version:${id}`),
+            remove: (id: string) => calls.push(`remove:${id}`),
+          },
+        },
+      },
+    })
+    mounted.push(wrapper)
+    return { wrapper, calls }
+  }
+
+  it('offers copy, regenerate, continue, delete and the versions of an answer', async () => {
+    const writeText = vi.fn(async () => undefined)
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } })
+    const { wrapper, calls } = withActions(message({ content: 'Cut **here**', finishReason: 'length' }))
+    await settle()
+    expect(part(wrapper, 'message-version').text()).toBe('2/3')
+    await part(wrapper, 'message-version-prev').trigger('click')
+    await part(wrapper, 'message-version-next').trigger('click')
+    await part(wrapper, 'message-regenerate').trigger('click')
+    await part(wrapper, 'message-continue').trigger('click')
+    await part(wrapper, 'message-delete').trigger('click')
+    expect(calls).toEqual(['version:m0', 'version:m2', 'regenerate:m1', 'continue:m1', 'remove:m1'])
+    await part(wrapper, 'message-copy').trigger('click')
+    await flushPromises()
+    expect(writeText).toHaveBeenCalledWith('Cut **here**')
+    expect(part(wrapper, 'message-edit').exists()).toBe(false)
   })
 
-  it('shows no attempts block without earlier attempts', () => {
-    expect(show(message({ content: 'once' })).find('.message-attempts').exists()).toBe(false)
-    expect(show(message({ content: 'once', attempts: [] })).find('.message-attempts').exists()).toBe(false)
+  it('edits a question in place; cancel leaves it as it was, save sends the new text', async () => {
+    const { wrapper, calls } = withActions(message({ role: 'user', content: 'old question' }))
+    await settle()
+    expect(part(wrapper, 'message-regenerate').exists()).toBe(false)
+    expect(part(wrapper, 'message-continue').exists()).toBe(false)
+    await part(wrapper, 'message-edit').trigger('click')
+    expect((part(wrapper, 'message-edit-input').element as HTMLTextAreaElement).value).toBe('old question')
+    await part(wrapper, 'message-edit-cancel').trigger('click')
+    expect(part(wrapper, 'message-edit-input').exists()).toBe(false)
+    await part(wrapper, 'message-edit').trigger('click')
+    await part(wrapper, 'message-edit-input').setValue('new question')
+    await part(wrapper, 'message-edit-save').trigger('click')
+    await flushPromises()
+    expect(calls).toEqual(['edit:m1:new question'])
+    expect(part(wrapper, 'message-edit-input').exists()).toBe(false)
+  })
+
+  it('disables everything that sends while a reply streams, and shows no bar without the chat view', async () => {
+    const { wrapper } = withActions(message({ content: 'x', status: 'stopped' }), true)
+    await settle()
+    for (const id of ['message-regenerate', 'message-continue', 'message-delete', 'message-version-prev']) {
+      expect(part(wrapper, id).attributes('disabled')).toBeDefined()
+    }
+    expect(part(wrapper, 'message-copy').attributes('disabled')).toBeUndefined()
+    const bare = show(message({ content: 'x' }))
+    await settle()
+    expect(bare.find('[data-testid="message-copy"]').exists()).toBe(false)
+  })
+
+  it('says which way an answer was continued', async () => {
+    const { wrapper } = withActions(message({ content: 'x', continuation: 'prefix' }))
+    await settle()
+    expect(part(wrapper, 'message-continued').text()).toBe('Continued with prefix completion')
+    expect(part(wrapper, 'message-continued').attributes('data-method')).toBe('prefix')
   })
 })
 

@@ -202,7 +202,7 @@ test('closing the tab mid-stream keeps the question and the answer up to the las
 })
 
 // Issue 4 part 1 / threat model 23: "a one-click continue/retry is offered" on an interrupted answer.
-test('an answer interrupted by a crash offers Retry, which keeps the cut-off text as an earlier attempt', async ({ context, page }) => {
+test('an answer interrupted by a crash offers Retry, which keeps the cut-off text as an earlier version', async ({ context, page }) => {
   await configure(page)
   const answer = await send(page, 'Retry after a crash mock:slow:200:20')
   await sampleUntil(answer, 10) // shown for longer than one save interval
@@ -222,14 +222,20 @@ test('an answer interrupted by a crash offers Retry, which keeps the cut-off tex
   await expectStatus(lastAnswer(next), 'done', 15_000)
   expect(await chatRequests()).toHaveLength(2)
   await expect(messages(next)).toHaveCount(2)
-  const attempts = await next.evaluate(async () => {
+  const versions = await next.evaluate(async () => {
     const req = <T,>(r: IDBRequest<T>) => new Promise<T>((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error) })
     const db = await req(indexedDB.open('inkstream'))
-    const all = (await req(db.transaction('messages').objectStore('messages').getAll())) as Array<{ role: string; attempts?: Array<{ content: string }> }>
+    const all = (await req(db.transaction('messages').objectStore('messages').getAll())) as Array<{ role: string; seq: number; status: string; content: string }>
     db.close()
-    return all.find((m) => m.role === 'assistant')?.attempts?.map((a) => a.content) ?? []
+    return all.filter((m) => m.role === 'assistant').sort((a, b) => a.seq - b.seq).map((m) => ({ status: m.status, content: m.content }))
   })
-  expect(attempts.map(visibleText)).toEqual([visibleText(cut)])
+  expect(versions.map((v) => v.status)).toEqual(['interrupted', 'done'])
+  expect(visibleText(versions[0]!.content)).toBe(visibleText(cut))
+  // The cut-off text is the older version of the answer, one click away.
+  await expect(lastAnswer(next).getByTestId('message-version')).toHaveText('2/2')
+  await lastAnswer(next).getByTestId('message-version-prev').click()
+  await expectStatus(lastAnswer(next), 'interrupted')
+  expect(await contentOf(lastAnswer(next))).toBe(cut)
   await expectCleanPage(next)
 })
 
@@ -301,11 +307,11 @@ test('a newer build upgrading the database is not blocked by an open tab, which 
     const events: string[] = []
     const outcome = await new Promise<{ version?: number; error?: string }>((resolve) => {
       const timer = setTimeout(() => resolve({ error: 'hung: the open never finished' }), 5000)
-      const request = indexedDB.open('inkstream', 3)
+      const request = indexedDB.open('inkstream', 4)
       request.onblocked = () => events.push('blocked')
       request.onupgradeneeded = (event) => {
         events.push(`upgrade ${event.oldVersion}→${event.newVersion}`)
-        request.result.createObjectStore('added-in-v3')
+        request.result.createObjectStore('added-in-v4')
       }
       request.onsuccess = () => {
         clearTimeout(timer)
@@ -321,7 +327,7 @@ test('a newer build upgrading the database is not blocked by an open tab, which 
     })
     return { ...outcome, events }
   })
-  expect(upgrade, 'the upgrade went through at once: the old tab let go of its connection').toEqual({ version: 3, events: ['upgrade 2→3'] })
+  expect(upgrade, 'the upgrade went through at once: the old tab let go of its connection').toEqual({ version: 4, events: ['upgrade 3→4'] })
 
   // The old tab says why it stopped saving and offers a reload; what it shows is still there.
   await expect(storageError(page)).toBeVisible()
@@ -331,7 +337,7 @@ test('a newer build upgrading the database is not blocked by an open tab, which 
   const reload = storageError(page).getByRole('button', { name: 'Reload' })
   await expect(reload).toBeVisible()
 
-  // This build (schema 2) now meets a database of schema 3: a clear message, not a silent empty history.
+  // This build (schema 3) now meets a database of schema 4: a clear message, not a silent empty history.
   await reload.click()
   await expect(storageError(page)).toBeVisible()
   await expect(storageError(page)).toContainText(/newer version of Inkstream/i)
@@ -340,7 +346,7 @@ test('a newer build upgrading the database is not blocked by an open tab, which 
 
   // Nothing was lost on the way.
   const after = await dumpDb(newer)
-  expect(after.version).toBe(3)
+  expect(after.version).toBe(4)
   expect(after.conversations).toEqual(before.conversations)
   expect(after.messages).toEqual(before.messages)
   await expectCleanPage(page)

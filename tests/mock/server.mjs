@@ -117,6 +117,9 @@ function slowAnswer(question) {
   return parts.join(' ')
 }
 
+/** What a prefix-completion request (last message `{role:'assistant', prefix:true}`) streams. */
+export const PREFIX_CONTINUATION = ' and so the answer goes on from where it was cut. 续写完毕。'
+
 /** 1×1 transparent PNG served by /__sink/. */
 const SINK_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64')
 
@@ -283,7 +286,9 @@ export function startMockServer({ port = 0, host = '127.0.0.1', quiet = true } =
       return res.end(SINK_PNG)
     }
 
-    if (path === '/v1/chat/completions' && req.method === 'POST') {
+    // `/beta/chat/completions` and a bare `/chat/completions` too: DeepSeek's prefix completion
+    // (base URL …/beta) and its main base URL, which has no /v1.
+    if (/^(\/v1|\/beta)?\/chat\/completions$/.test(path) && req.method === 'POST') {
       let body
       try {
         body = JSON.parse(raw)
@@ -305,6 +310,13 @@ export function startMockServer({ port = 0, host = '127.0.0.1', quiet = true } =
   }
 
   async function chat(req, res, body, entry) {
+    const last = body.messages.at(-1)
+    if (last && last.role === 'assistant' && last.prefix === true) {
+      // Prefix completion: the model goes on from the unfinished assistant message.
+      entry.scenario = 'prefix'
+      const sse = createSse(res, entry, typeof body.model === 'string' && body.model ? body.model : 'mock-model')
+      return sse.run({ pieces: splitIntoPieces(PREFIX_CONTINUATION, 6), delay: 15 })
+    }
     const question = lastUserText(body)
     const { name, args } = parseDirective(question)
     entry.scenario = [name, ...args].join(':')

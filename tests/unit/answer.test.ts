@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_SETTINGS, ProviderError, streamChat, type StreamEvent } from '../../src/core/provider'
-import { applyStreamEvent, canRetry, closeAnswer, failAnswer, foldStream, newTurn, restartAnswer, turnsBefore } from '../../src/core/answer'
+import { applyStreamEvent, canRetry, closeAnswer, failAnswer, foldStream, newAnswer, newTurn, turnsBefore } from '../../src/core/answer'
 import { toFinishReason } from '../../src/core/finishReason'
 import type { ChatMessage } from '../../src/core/types'
 import { respond, settingsFor, sse, stubFetch } from './provider/helpers'
@@ -119,29 +119,12 @@ describe('Retry', () => {
     expect(canRetry(undefined)).toBe(false)
   })
 
-  it('keeps what the answer had as an attempt and streams again with the new model', () => {
-    const answer: ChatMessage = {
-      ...fresh(),
-      content: 'partial',
-      reasoning: 'r',
-      status: 'error',
-      error: { kind: 'http', message: 'HTTP 500', status: 500 },
-      finishReason: 'length',
-      usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 },
-      updatedAt: 1500,
-    }
-    restartAnswer(answer, { model: 'other', params: { ...SETTINGS.params, temperature: 1 } }, 4000)
-    expect(answer).toMatchObject({ content: '', reasoning: '', status: 'streaming', model: 'other', updatedAt: 4000 })
-    expect(answer.error).toBeUndefined()
-    expect(answer.usage).toBeUndefined()
+  it('makes a new version: an empty answer to the same question, asked with the current model', () => {
+    const { question } = newTurn('c', 0, 'q', SETTINGS, 1000)
+    const answer = newAnswer(question, 7, { model: 'other', params: { ...SETTINGS.params, temperature: 1 } }, 4000)
+    expect(answer).toMatchObject({ conversationId: 'c', seq: 7, parentId: question.id, role: 'assistant', content: '', status: 'streaming', model: 'other', createdAt: 4000 })
     expect(answer.params?.temperature).toBe(1)
-    expect(answer.attempts).toEqual([
-      { content: 'partial', reasoning: 'r', status: 'error', error: { kind: 'http', message: 'HTTP 500', status: 500 }, finishReason: 'length', updatedAt: 1500 },
-    ])
-    // An empty try (stopped before a word) leaves no empty attempt behind.
-    answer.status = 'stopped'
-    restartAnswer(answer, SETTINGS, 5000)
-    expect(answer.attempts).toHaveLength(1)
+    expect(answer.id).not.toBe(question.id)
   })
 })
 

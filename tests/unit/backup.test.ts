@@ -13,7 +13,7 @@ describe('backup round trip', () => {
 
     const target = await openTestRepository()
     const summary = await restore(target, first)
-    expect(summary).toMatchObject({ addedConversations: 3, addedMessages: 11, settingsRestored: true })
+    expect(summary).toMatchObject({ addedConversations: 3, addedMessages: 12, settingsRestored: true })
     const second = await backupText(target, new Date(T + 60_000))
 
     const withoutTime = (text: string) => ({ ...JSON.parse(text), exportedAt: 'x' })
@@ -63,7 +63,13 @@ describe('backup round trip', () => {
     expect(backup.conversations.map((c: Conversation) => c.id)).toEqual(['older', 'rich', 'empty'])
     const answer = backup.conversations[1].messages[1]
     expect(Object.keys(answer)).toEqual([
-      'id', 'seq', 'role', 'content', 'reasoning', 'status', 'createdAt', 'updatedAt', 'model', 'params', 'finishReason', 'usage',
+      'id', 'seq', 'role', 'content', 'reasoning', 'status', 'createdAt', 'updatedAt', 'model', 'params', 'finishReason', 'usage', 'parentId',
+    ])
+    // Every version is kept, with the links that make them versions.
+    expect(backup.conversations[0].messages.map((m: { id: string; parentId: unknown; selectedAt?: number }) => [m.id, m.parentId, m.selectedAt])).toEqual([
+      ['older-0', null, undefined],
+      ['older-1', 'older-0', undefined],
+      ['older-2', 'older-0', T - 86_100_000],
     ])
     expect(Object.keys(answer.params)).toEqual(['maxTokens', 'temperature', 'topP', 'topK', 'frequencyPenalty', 'n'])
     expect(Object.keys(answer.usage)).toEqual(['promptTokens', 'completionTokens', 'totalTokens', 'reasoningTokens'])
@@ -85,7 +91,7 @@ describe('backup round trip', () => {
 })
 
 describe('export all as conversation.txt', () => {
-  it('concatenates every conversation in the classic format, oldest conversation first', async () => {
+  it('concatenates every conversation in the classic format (the version each shows), oldest conversation first', async () => {
     const repo = await openTestRepository()
     await seed(repo)
     const text = formatAllTranscripts((await repo.exportConversations()).filter((c) => c.messages.length > 0))
@@ -96,8 +102,7 @@ describe('export all as conversation.txt', () => {
       问题 0 🙂
 
       [2024-01-01 11:04:05] Answer:
-      回答 1
-      第二行
+      second try
       ----------------------------------------
 
       [2024-01-02 11:04:05] Question:

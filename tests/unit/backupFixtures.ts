@@ -16,6 +16,7 @@ export function msg(conversationId: string, seq: number, extra: Partial<ChatMess
     id: `${conversationId}-${seq}`,
     conversationId,
     seq,
+    parentId: seq === 0 ? null : `${conversationId}-${seq - 1}`,
     role,
     content: role === 'user' ? `问题 ${seq} 🙂` : `回答 ${seq}\n第二行`,
     reasoning: '',
@@ -47,11 +48,11 @@ export async function seed(repo: Repository): Promise<void> {
     msg('rich', 7, { status: 'interrupted', error: { kind: 'network', message: 'The connection dropped.' } }),
     msg('rich', 8, { content: 'a question with no answer yet' }),
   ])
-  // A field of a later build (retry attempts) must survive the round trip too.
-  const attempts = [{ content: 'first try', reasoning: '', status: 'stopped', updatedAt: T - 86_400_000 }]
+  // Versions: an answer regenerated once (the first try is an older version, the newer one shown).
   await repo.putTurn({ id: 'older', title: 'Older one', createdAt: T - 86_400_000, updatedAt: T - 86_000_000 }, [
     msg('older', 0, { createdAt: T - 86_400_000, updatedAt: T - 86_400_000 }),
-    { ...msg('older', 1, { createdAt: T - 86_400_000, updatedAt: T - 86_000_000 }), attempts } as ChatMessage,
+    msg('older', 1, { content: 'first try', status: 'stopped', createdAt: T - 86_400_000, updatedAt: T - 86_200_000 }),
+    msg('older', 2, { parentId: 'older-0', role: 'assistant', content: 'second try', createdAt: T - 86_100_000, updatedAt: T - 86_000_000, selectedAt: T - 86_100_000 }),
   ])
   await repo.putConversation({ id: 'empty', title: 'New conversation', createdAt: T + 1, updatedAt: T + 1 })
   await repo.putSettings({ ...settings(), apiKey: KEY })

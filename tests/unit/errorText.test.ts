@@ -54,6 +54,7 @@ describe('persistence errors', () => {
       'save-conversation': 'save the conversation',
       'save-message': 'save your message',
       'delete-conversation': 'delete the conversation',
+      'delete-message': 'delete the message',
       'remember-open-conversation': 'remember the open conversation',
       'keep-draft': 'keep your draft',
       save: 'save',

@@ -4,7 +4,7 @@
  * JSON path of the offending field.
  */
 import { BACKUP_FORMAT, BACKUP_VERSION, CONVERSATION_KEYS, MESSAGE_KEYS, PARAM_NAMES, extraFields, type BackupSettings } from '../backup'
-import type { ChatMessage, Conversation, ErrorKind, GenerationParams, MessageError, MessageStatus, Role, Usage } from '../types'
+import type { ChatMessage, ContinueMethod, Conversation, ErrorKind, GenerationParams, MessageError, MessageStatus, Role, Usage } from '../types'
 import {
   expectedAt,
   importError,
@@ -17,11 +17,13 @@ import {
   type JsonObject,
 } from './common'
 import { toFinishReason } from '../finishReason'
+import { attemptsToVersions, needsConversion } from '../versions'
 import { LOCALES, type Locale } from '../../locales'
 
 const FORMAT = 'inkstream-backup'
 const ROLES: readonly Role[] = ['user', 'assistant']
 const STATUSES: readonly MessageStatus[] = ['streaming', 'done', 'stopped', 'interrupted', 'error']
+const CONTINUE_METHODS: readonly ContinueMethod[] = ['prefix', 'instruction']
 const ERROR_KINDS: readonly ErrorKind[] = ['config', 'http', 'network', 'timeout', 'protocol', 'stream', 'aborted']
 
 function expected(path: string, what: Expected, value: unknown): never {
@@ -124,6 +126,11 @@ function readMessage(raw: Json, path: string, conversationId: string): ChatMessa
   if (field(raw, 'finishReason') !== undefined) message.finishReason = toFinishReason(readString(raw, 'finishReason', path))
   if (field(raw, 'usage') !== undefined) message.usage = readUsage(readObject(raw, 'usage', path), pathOf(path, 'usage'))
   if (field(raw, 'error') !== undefined) message.error = readError(readObject(raw, 'error', path), pathOf(path, 'error'))
+  const parentId = field(raw, 'parentId')
+  if (parentId === null) message.parentId = null
+  else if (parentId !== undefined) message.parentId = readString(raw, 'parentId', path, { nonEmpty: true })
+  if (field(raw, 'selectedAt') !== undefined) message.selectedAt = readNumber(raw, 'selectedAt', path)
+  if (field(raw, 'continuation') !== undefined) message.continuation = readOneOf(raw, 'continuation', path, CONTINUE_METHODS)
   // Fields of a later build are kept as they are (see `extraFields`).
   return { ...message, ...extraFields(raw, MESSAGE_KEYS) }
 }
@@ -206,7 +213,9 @@ export function readBackup(value: Json): ImportResult {
       seqs.set(message.seq, messagePath)
       return message
     })
-    return { conversation, messages: messages.sort((a, b) => a.seq - b.seq) }
+    messages.sort((a, b) => a.seq - b.seq)
+    // A backup from before versions: its Retry attempts become versions (the same ids a migrated database has).
+    return { conversation, messages: needsConversion(messages) ? attemptsToVersions(messages) : messages }
   })
 
   const result: ImportResult = { source: 'inkstream-backup', conversations, skipped: [] }

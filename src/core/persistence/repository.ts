@@ -7,6 +7,7 @@ import { PersistenceError, type ClosedBy, type PersistenceErrorInfo } from './er
 import { DB_NAME, DB_VERSION, KV_KEYS, tombstoneKey, upgrade } from './schema'
 import type { ChatDatabase, UpgradeTransaction } from './schema'
 import { toFinishReason } from '../finishReason'
+import { attemptsToVersions, needsConversion } from '../versions'
 
 /** Options of `createRepository`; every field is optional. */
 export interface RepositoryOptions {
@@ -87,6 +88,11 @@ export interface Repository {
     items: readonly ConversationRecords[],
     options?: { settings?: Omit<Partial<Settings>, 'params'> & { params?: Partial<GenerationParams> } },
   ): Promise<ImportSummary>
+  /**
+   * Deletes one message and rewrites the records that change with it (its children, moved to its
+   * parent: see `planDelete`) in one transaction. Returns false if the conversation was deleted.
+   */
+  deleteMessage(id: string, updates: ChatMessage[]): Promise<boolean>
   /** Closes the connection; later calls reject with a `closed` PersistenceError. */
   close(): void
 }
@@ -208,6 +214,20 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
       return saved
     },
 
+    async deleteMessage(id, updates) {
+      const plain = updates.map((m) => checkMessage(toPlainData(m)))
+      const tx = live().transaction(['messages', 'kv'], 'readwrite')
+      let done = false
+      await runInTransaction(tx, async () => {
+        const messages = tx.objectStore('messages')
+        const stored = await messages.get(id)
+        if (!stored || (await tx.objectStore('kv').getKey(tombstoneKey(stored.conversationId))) !== undefined) return
+        await issueAll([() => messages.delete(id), ...plain.map((m) => () => messages.put(m))])
+        done = true
+      })
+      return done
+    },
+
     async updateConversation(id, patch) {
       const tx = live().transaction('conversations', 'readwrite')
       let result: Conversation | undefined
@@ -327,7 +347,9 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
       // whole import before a single write, and no non-IDB work runs while the transaction lives.
       const plainItems = items.map((item) => {
         const conversation = checkConversation(toPlainData(item.conversation))
-        const messages = item.messages.map((m) => checkMessage(toPlainData(m)))
+        const plain = item.messages.map((m) => checkMessage(toPlainData(m)))
+        // Files from before versions (and other apps' linear histories) become a one-branch tree.
+        const messages = needsConversion(plain) ? attemptsToVersions(plain) : plain
         for (const m of messages) {
           if (m.conversationId !== conversation.id) {
             throw new TypeError(`importConversations: message ${m.id} belongs to ${m.conversationId}, not ${conversation.id}`)

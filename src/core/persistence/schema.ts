@@ -1,12 +1,13 @@
 /** The typed, versioned IndexedDB schema of Inkstream's history. */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb'
 import type { ChatMessage, Conversation } from '../types'
+import { attemptsToVersions, needsConversion } from '../versions'
 
 /** Database name used by the app (tests pass their own). */
 export const DB_NAME = 'inkstream'
 
 /** Current schema version; bump it and add an `if (oldVersion < n)` step to change the schema. */
-export const DB_VERSION = 2
+export const DB_VERSION = 3
 
 /** Every key of the `kv` store, so every layer spells them the same way. */
 export const KV_KEYS = {
@@ -80,5 +81,31 @@ export function upgrade(
   if (oldVersion < 2) {
     tx.objectStore('messages').createIndex('by-status', 'status')
   }
-  // Future versions: `if (oldVersion < 3) { … }` using `tx` to migrate existing records in place.
+  if (oldVersion < 3 && oldVersion > 0) {
+    // Versions (v3): every message names its parent, and Retry's earlier attempts become older
+    // versions of their answer. Only IndexedDB requests are awaited, so the transaction stays alive;
+    // a failure aborts it and the schema-2 data stays as it was.
+    const messages = tx.objectStore('messages')
+    void (async () => {
+      const byConversation = new Map<string, ChatMessage[]>()
+      for (const record of await messages.getAll()) {
+        const list = byConversation.get(record.conversationId)
+        if (list) list.push(record)
+        else byConversation.set(record.conversationId, [record])
+      }
+      const writes: Promise<unknown>[] = []
+      for (const records of byConversation.values()) {
+        if (!needsConversion(records)) continue
+        for (const record of attemptsToVersions(records)) writes.push(messages.put(record))
+      }
+      await Promise.all(writes)
+    })().catch(() => {
+      try {
+        tx.abort()
+      } catch {
+        // Already aborted.
+      }
+    })
+  }
+  // Future versions: `if (oldVersion < 4) { … }` using `tx` to migrate existing records in place.
 }

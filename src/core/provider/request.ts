@@ -8,6 +8,8 @@ import { deepMerge, thinkingFields, type RequestSettings } from '../conversation
 export interface ChatTurn {
   role: 'system' | 'user' | 'assistant'
   content: string
+  /** On a last assistant turn: the text so far, for the model to go on from (prefix completion). */
+  prefix?: boolean
 }
 
 function hasText(text: string): boolean {
@@ -120,7 +122,7 @@ export function buildChatRequest(settings: RequestSettings, turns: ChatTurn[]): 
   const accepts = new Set(profile.accepts)
   const body: Record<string, unknown> = {
     model: settings.model.trim(),
-    messages: turns.map((t) => ({ role: t.role, content: t.content })),
+    messages: turns.map((t) => (t.prefix ? { role: t.role, content: t.content, prefix: true } : { role: t.role, content: t.content })),
     stream: true,
   }
   for (const [name, wire] of NUMERIC_PARAMS) {

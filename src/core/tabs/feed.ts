@@ -5,6 +5,7 @@ export type Change =
   | { type: 'conversation'; id: string }
   | { type: 'conversation-deleted'; id: string }
   | { type: 'message'; conversationId: string; id: string }
+  | { type: 'message-deleted'; conversationId: string; id: string }
   /** A reply started or ended streaming in the sender's tab; elsewhere the conversation is read-only. */
   | { type: 'stream'; conversationId: string; active: boolean }
   | { type: 'refresh' }

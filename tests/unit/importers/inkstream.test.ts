@@ -140,7 +140,14 @@ describe('reading a bad backup names the JSON path and writes nothing', () => {
     const result = readBackup(JSON.parse(JSON.stringify(backup)))
     expect(JSON.stringify(result)).not.toContain('sk-added-by-hand')
     expect(JSON.stringify(result)).not.toContain('theme')
-    expect(result.conversations[1]!.messages[1]).toMatchObject({ attempts: [{ content: 'first try', status: 'stopped' }] })
+    // A backup from before versions: its Retry attempts come back as older versions of the answer.
+    const answer = backup.conversations[1]!.messages[1]!
+    const versions = result.conversations[1]!.messages.filter((m) => m.parentId === answer.parentId && m.role === 'assistant')
+    expect(versions.map((m) => [m.id, m.content, m.status])).toEqual([
+      [`${answer.id}.v1`, 'first try', 'stopped'],
+      [answer.id, answer.content, answer.status],
+    ])
+    expect(versions[1]!.attempts).toBeUndefined()
     expect(result.conversations[1]!.conversation).toMatchObject({ pinned: true })
   })
 

@@ -29,6 +29,7 @@ export function message(conversationId: string, seq: number, extra: Partial<Chat
     id: `${conversationId}-m${seq}`,
     conversationId,
     seq,
+    parentId: seq === 0 ? null : `${conversationId}-m${seq - 1}`,
     role,
     content: role === 'user' ? `问题 ${seq}` : `回答 ${seq}`,
     reasoning: '',

@@ -35,7 +35,7 @@ describe('opening', () => {
     const repo = await createRepository({ idbFactory: factory })
     repo.close()
     const raw = await openRaw(factory, 'inkstream', DB_VERSION)
-    expect(raw.version).toBe(2)
+    expect(raw.version).toBe(3)
     expect([...raw.objectStoreNames].sort()).toEqual(['conversations', 'kv', 'messages'])
     const tx = raw.transaction(['conversations', 'messages'])
     expect([...tx.objectStore('conversations').indexNames]).toEqual(['by-updated'])

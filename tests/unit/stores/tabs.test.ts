@@ -188,8 +188,9 @@ describe('several tabs', () => {
 })
 
 describe('retry', () => {
-  it('asks again and keeps the earlier attempt', async () => {
-    const a = await openTab(database())
+  it('asks again as a new version; the earlier answer stays a version, on disk too', async () => {
+    const db = database()
+    const a = await openTab(db)
     behaviour = { texts: ['half'], hang: false }
     vi.stubGlobal('fetch', async (_url: string, init: RequestInit) =>
       new Response(sseBody(behaviour.texts, { finish: false }, init.signal), { headers: { 'content-type': 'text/event-stream' } }),
@@ -205,9 +206,13 @@ describe('retry', () => {
     await a.streams.settled()
     expect(a.chat.messages).toHaveLength(2)
     expect(a.chat.messages[1]).toMatchObject({ status: 'done', content: 'whole answer' })
-    expect(a.chat.messages[1]!.attempts).toEqual([
-      expect.objectContaining({ content: 'half', status: 'interrupted' }),
-    ])
+    expect(a.chat.versions.get(a.chat.messages[1]!.id)).toMatchObject({ index: 2, count: 2, prevId: answer.id })
+    expect(a.chat.tree.find((m) => m.id === answer.id)).toMatchObject({ content: 'half', status: 'interrupted' })
+
+    // Another tab (or a reload) shows the same branch and the same versions.
+    const b = await openTab(db)
+    expect(b.chat.messages.map((m) => m.content)).toEqual(['q', 'whole answer'])
+    expect(b.chat.versions.get(b.chat.messages[1]!.id)).toMatchObject({ index: 2, count: 2 })
   })
 })
 
