@@ -399,6 +399,16 @@ export const useChatStore = defineStore('chat', () => {
     if (!conversation || isStreaming.value || !tree.value.some((m) => m.id === messageId)) return
     const updates = planDelete(tree.value, messageId, Date.now())
     const changed = new Map(updates.map((m) => [m.id, m]))
+    // A context break after the deleted message stays where it was: after the one before it.
+    if (conversation.contextBreaks?.includes(messageId)) {
+      const index = messages.value.findIndex((m) => m.id === messageId)
+      const before = messages.value[index - 1]?.id
+      const next = conversation.contextBreaks.filter((id) => id !== messageId)
+      if (before && !next.includes(before)) next.push(before)
+      if (next.length > 0) conversation.contextBreaks = next
+      else delete conversation.contextBreaks
+      void list.touch(conversation, { contextBreaks: next })
+    }
     setTree(tree.value.filter((m) => m.id !== messageId).map((m) => changed.get(m.id) ?? m))
     const ok = await saves.write('delete-message', `delete:${messageId}`, (r) => r.deleteMessage(messageId, updates))
     if (!ok) return
