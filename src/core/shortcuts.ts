@@ -83,6 +83,6 @@ export function comboKeys(combo: KeyCombo, mac: boolean): string[] {
   const keys: string[] = []
   if (combo.mod) keys.push(mac ? '⌘' : 'Ctrl')
   if (combo.shift) keys.push(mac ? '⇧' : 'Shift')
-  keys.push(combo.key === 'Escape' ? 'Esc' : combo.key.toUpperCase())
+  keys.push(combo.key === 'Escape' ? 'Esc' : combo.key.length === 1 ? combo.key.toUpperCase() : combo.key)
   return keys
 }

@@ -61,6 +61,7 @@ describe('comboKeys', () => {
     expect(comboKeys(newChat, true)).toEqual(['⌘', '⇧', 'O'])
     expect(comboKeys({ key: 'Escape', shift: true }, false)).toEqual(['Shift', 'Esc'])
     expect(comboKeys({ key: '?' }, false)).toEqual(['?'])
+    expect(comboKeys({ key: 'Enter', shift: true }, false)).toEqual(['Shift', 'Enter'])
   })
 
   it('gives every shortcut a distinct combination', () => {
