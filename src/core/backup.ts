@@ -167,6 +167,7 @@ function backupSettings(settings: BackupSettings): BackupSettings {
   if (settings.idleTimeoutSeconds !== undefined) out.idleTimeoutSeconds = settings.idleTimeoutSeconds
   if (settings.exportReasoning !== undefined) out.exportReasoning = settings.exportReasoning
   if (settings.language !== undefined) out.language = settings.language
+  if (settings.theme !== undefined) out.theme = settings.theme
   if (settings.autoTitle !== undefined) out.autoTitle = settings.autoTitle
   return out
 }

@@ -197,7 +197,12 @@ export interface Settings {
   autoTitle?: boolean
   /** The UI language the user chose; unset, it follows the browser. */
   language?: Locale
+  /** Light or dark colours; unset (or `system`), they follow the system's preference. */
+  theme?: Theme
 }
+
+/** The colour scheme the user chose in Settings. */
+export type Theme = 'system' | 'light' | 'dark'
 
 /** A file the UI offers for download: the stores build it, a component saves it. */
 export interface TextFile {

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, nextTick, ref, watch } from 'vue'
-import type { Settings } from '../core/types'
+import type { Settings, Theme } from '../core/types'
 import { CUSTOM_PROVIDER_ID, DEFAULT_SETTINGS, PROVIDERS, checkSettings, findProvider } from '../core/provider'
 import { toPlainData, type Repository } from '../core/persistence'
 import { detectLocale, type Locale } from '../locales'
@@ -27,6 +27,8 @@ export const useSettingsStore = defineStore('settings', () => {
   const problem = computed(() => checkSettings(settings.value))
   /** The UI language: the user's choice, else the browser's. */
   const locale = computed<Locale>(() => settings.value.language ?? detectLocale(globalThis.navigator?.languages ?? []))
+  /** Light, dark, or following the system (the default). */
+  const theme = computed<Theme>(() => settings.value.theme ?? 'system')
   const providers = PROVIDERS
 
   let saving: Promise<void> = Promise.resolve()
@@ -78,6 +80,10 @@ export const useSettingsStore = defineStore('settings', () => {
     settings.value.language = language
   }
 
+  function chooseTheme(next: Theme): void {
+    settings.value.theme = next
+  }
+
   function resetParams(): void {
     settings.value.params = { ...DEFAULT_SETTINGS.params }
   }
@@ -94,5 +100,5 @@ export const useSettingsStore = defineStore('settings', () => {
     await flush()
   }
 
-  return { settings, loaded, saveError, profile, problem, locale, providers, load, chooseProvider, chooseLanguage, resetParams, flush, whenSaved }
+  return { settings, loaded, saveError, profile, problem, locale, theme, providers, load, chooseProvider, chooseLanguage, chooseTheme, resetParams, flush, whenSaved }
 })

@@ -59,8 +59,10 @@ test('reload keeps conversations, the open one, messages and statuses', async ({
   expect(after).toEqual(before)
 
   await items(page).filter({ hasText: 'Beta conversation' }).click()
+  // Alpha also has 4 messages: wait for Beta's to replace them, not just for the count.
+  await expect(activeItem(page)).toContainText('Beta conversation')
   await expect(messages(page)).toHaveCount(4)
-  expect(await contentOf(messages(page).nth(2))).toBe('Beta follow-up')
+  await expect.poll(() => contentOf(messages(page).nth(2))).toBe('Beta follow-up')
   await expectStatus(lastAnswer(page), 'done')
 })
 

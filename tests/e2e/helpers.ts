@@ -104,7 +104,10 @@ export interface Configured {
 
 export async function openSettings(page: Page): Promise<void> {
   const provider = page.getByTestId('settings-provider')
-  if (!(await provider.isVisible())) await page.getByTestId('settings-open').click()
+  if (await provider.isVisible()) return
+  // On a phone the Settings button is in the conversation drawer.
+  if (!(await page.getByTestId('settings-open').isVisible())) await page.getByTestId('sidebar-toggle').click()
+  await page.getByTestId('settings-open').click()
   await expect(provider).toBeVisible()
 }
 

@@ -38,6 +38,7 @@ export const SCENARIOS = {
   json: ['a non-streamed JSON completion although stream:true was asked', 'mock:json'],
   long: ['n one-word chunks, unpaced', 'mock:long[:tokens=2000]'],
   markdown: ['a Markdown answer: headings, list, table, Python code, math, a link and a remote image (to /__sink)', 'mock:markdown[:chunks=60[:delayMs=10]]'],
+  wide: ['an answer that is wider than a phone: a very long code line, a long unbroken word and URL, a wide table, display math', 'mock:wide'],
   xss: ['an answer full of raw HTML and script-scheme links (must be shown as text)', 'mock:xss[:chunks=30[:delayMs=5]]'],
 }
 
@@ -119,6 +120,25 @@ function slowAnswer(question) {
 
 /** What a prefix-completion request (last message `{role:'assistant', prefix:true}`) streams. */
 export const PREFIX_CONTINUATION = ' and so the answer goes on from where it was cut. 续写完毕。'
+
+/** What a narrow screen must hold without scrolling sideways (the phone layout test). */
+export const WIDE_ANSWER = [
+  'A word with no break: ' + 'Supercalifragilistic'.repeat(12) + ' 长' + '字'.repeat(80) + '。',
+  '',
+  'A link: https://example.com/' + 'very-long-path-segment/'.repeat(12),
+  '',
+  '```javascript',
+  'const line = "' + 'x'.repeat(300) + '"; function keepGoing() { return line.length + ' + '1 + '.repeat(40) + '1 }',
+  '```',
+  '',
+  '| ' + Array.from({ length: 14 }, (_, i) => `column ${i + 1}`).join(' | ') + ' |',
+  '| ' + Array.from({ length: 14 }, () => '---').join(' | ') + ' |',
+  '| ' + Array.from({ length: 14 }, (_, i) => `value-${i + 1}-abcdefgh`).join(' | ') + ' |',
+  '',
+  '$$',
+  '\\sum_{k=1}^{n} k^2 = \\frac{n(n+1)(2n+1)}{6} = a_1 + a_2 + a_3 + a_4 + a_5 + a_6 + a_7 + a_8 + a_9 + a_{10} + a_{11} + a_{12}',
+  '$$',
+].join('\n')
 
 /** 1×1 transparent PNG served by /__sink/. */
 const SINK_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64')
@@ -371,6 +391,8 @@ export function startMockServer({ port = 0, host = '127.0.0.1', quiet = true } =
       }
       case 'markdown':
         return sse.run({ pieces: splitIntoPieces(markdownAnswer(entry.tag, req.headers.host), Math.max(1, arg(0, 60))), delay: arg(1, 10) })
+      case 'wide':
+        return sse.run({ pieces: splitIntoPieces(WIDE_ANSWER, 20), delay: 5 })
       case 'xss':
         return sse.run({ pieces: splitIntoPieces(XSS_ANSWER, Math.max(1, arg(0, 30))), delay: arg(1, 5) })
       case 'json':

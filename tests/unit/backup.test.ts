@@ -80,6 +80,19 @@ describe('backup round trip', () => {
     repo.close()
   })
 
+  it('carries the chosen theme and language, and restores them', async () => {
+    const repo = await openTestRepository()
+    await seed(repo)
+    await repo.putSettings({ ...(await repo.getSettings())!, theme: 'dark', language: 'zh-CN' })
+    const text = await backupText(repo)
+    expect(JSON.parse(text).settings).toMatchObject({ theme: 'dark', language: 'zh-CN' })
+    const target = await openTestRepository()
+    await restore(target, text)
+    expect(await target.getSettings()).toMatchObject({ theme: 'dark', language: 'zh-CN' })
+    repo.close()
+    target.close()
+  })
+
   it('records the last backup under its KV_KEYS key', () => {
     expect(LAST_BACKUP_KEY).toBe(KV_KEYS.lastBackupAt)
     expect(LAST_BACKUP_KEY).toBe('lastBackupAt')

@@ -18,6 +18,7 @@ import {
 } from './common'
 import { toFinishReason } from '../finishReason'
 import { attemptsToVersions, needsConversion } from '../versions'
+import { THEMES } from '../theme'
 import { LOCALES, type Locale } from '../../locales'
 
 const FORMAT = 'inkstream-backup'
@@ -154,6 +155,7 @@ function readSettings(raw: JsonObject, path: string): BackupSettings {
     }
     out.language = value as Locale
   }
+  if (field(raw, 'theme') !== undefined) out.theme = readOneOf(raw, 'theme', path, THEMES)
   if (field(raw, 'autoTitle') !== undefined) out.autoTitle = readBoolean(raw, 'autoTitle', path)
   // An `apiKey` someone added by hand is ignored: a backup never carries a key into storage.
   return out

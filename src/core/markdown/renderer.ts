@@ -139,8 +139,11 @@ export function createMarkdownRenderer(options: { math?: MathEngine | null; high
       ` aria-label="${escapeHtml(`Load image${alt ? ` “${alt}”` : ''} from ${host || src}`)}"></button>`
     )
   }
+  // A named checkbox (screen readers announce its state); English, like the other Markdown controls.
   rules.task_checkbox = (tokens, idx) =>
-    `<input type="checkbox" class="md-task-box" disabled${(tokens[idx]!.meta as { checked: boolean }).checked ? ' checked' : ''}>`
+    (tokens[idx]!.meta as { checked: boolean }).checked
+      ? '<input type="checkbox" class="md-task-box" disabled checked aria-label="Done">'
+      : '<input type="checkbox" class="md-task-box" disabled aria-label="Not done">'
   rules.code_block = (tokens, idx) => codeBlock(tokens[idx]!.content, '', null)
   rules.fence = (tokens, idx, _options, rawEnv) => {
     const env = (rawEnv ?? {}) as RenderEnv

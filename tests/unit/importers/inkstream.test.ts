@@ -134,12 +134,12 @@ describe('reading a bad backup names the JSON path and writes nothing', () => {
 
   it('keeps record fields it does not know verbatim, but never an apiKey someone added to settings', async () => {
     const backup = await good()
-    ;(backup as Record<string, unknown>).settings = { ...(backup.settings as object), apiKey: 'sk-added-by-hand', theme: 'dark' }
+    ;(backup as Record<string, unknown>).settings = { ...(backup.settings as object), apiKey: 'sk-added-by-hand', fontSize: 17 }
     backup.conversations[1]!.messages[1]!.attempts = [{ content: 'first try', reasoning: '', status: 'stopped', updatedAt: 5 }]
     backup.conversations[1]!.pinned = true
     const result = readBackup(JSON.parse(JSON.stringify(backup)))
     expect(JSON.stringify(result)).not.toContain('sk-added-by-hand')
-    expect(JSON.stringify(result)).not.toContain('theme')
+    expect(JSON.stringify(result)).not.toContain('fontSize')
     // A backup from before versions: its Retry attempts come back as older versions of the answer.
     const answer = backup.conversations[1]!.messages[1]!
     const versions = result.conversations[1]!.messages.filter((m) => m.parentId === answer.parentId && m.role === 'assistant')
@@ -158,6 +158,16 @@ describe('reading a bad backup names the JSON path and writes nothing', () => {
     ;(backup as Record<string, unknown>).settings = { ...(backup.settings as object), language: 'fr' }
     expect(() => readBackup(JSON.parse(JSON.stringify(backup)))).toThrow(
       'Inkstream backup, settings.language: expected one of "zh-CN", "en", got the string "fr". Nothing was imported.',
+    )
+  })
+
+  it('carries the theme setting, and refuses an unknown theme by its path', async () => {
+    const backup = await good()
+    ;(backup as Record<string, unknown>).settings = { ...(backup.settings as object), theme: 'dark' }
+    expect(readBackup(JSON.parse(JSON.stringify(backup))).settings).toMatchObject({ theme: 'dark' })
+    ;(backup as Record<string, unknown>).settings = { ...(backup.settings as object), theme: 'sepia' }
+    expect(() => readBackup(JSON.parse(JSON.stringify(backup)))).toThrow(
+      'Inkstream backup, settings.theme: expected one of "system", "light", "dark", got the string "sepia". Nothing was imported.',
     )
   })
 })

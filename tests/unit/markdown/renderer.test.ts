@@ -48,7 +48,7 @@ describe('GFM', () => {
     expect(render('| left | right | mid |\n|:--|--:|:-:|\n| 1 | 2 | 3 |')).toMatchInlineSnapshot(`"<table><thead><tr><th style="text-align:left">left</th><th style="text-align:right">right</th><th style="text-align:center">mid</th></tr></thead><tbody><tr><td style="text-align:left">1</td><td style="text-align:right">2</td><td style="text-align:center">3</td></tr></tbody></table>"`)
   })
   it('task lists (disabled checkboxes, no id or name)', () => {
-    expect(render('- [ ] open\n- [x] done\n- [X] also done\n- not a task [ ]')).toMatchInlineSnapshot(`"<ul><li class="md-task"><input type="checkbox" class="md-task-box" disabled>open</li><li class="md-task"><input type="checkbox" class="md-task-box" disabled checked>done</li><li class="md-task"><input type="checkbox" class="md-task-box" disabled checked>also done</li><li>not a task [ ]</li></ul>"`)
+    expect(render('- [ ] open\n- [x] done\n- [X] also done\n- not a task [ ]')).toMatchInlineSnapshot(`"<ul><li class="md-task"><input type="checkbox" class="md-task-box" disabled aria-label="Not done">open</li><li class="md-task"><input type="checkbox" class="md-task-box" disabled checked aria-label="Done">done</li><li class="md-task"><input type="checkbox" class="md-task-box" disabled checked aria-label="Done">also done</li><li>not a task [ ]</li></ul>"`)
   })
   it('strikethrough', () => {
     expect(render('~~gone~~ and ~one~')).toMatchInlineSnapshot(`"<p><s>gone</s> and ~one~</p>"`)
