@@ -141,6 +141,8 @@ export default defineConfig(({ mode }) => ({
     katexWoff2Only(),
     ...(mode === 'single' ? [singleFile(singleFilePolicy, resolve(import.meta.dirname, 'public'))] : [contentSecurityPolicy(), serviceWorker()]),
   ],
+  // Messages go to Vue I18n as functions (src/locales `messageFunctions`): its string compiler is dead weight.
+  resolve: { alias: { '@intlify/message-compiler': resolve(import.meta.dirname, 'src/vendor/noMessageCompiler.ts') } },
   // Relative asset paths so the build works from any static host path (or a subfolder).
   base: './',
   build:

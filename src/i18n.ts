@@ -1,5 +1,5 @@
 import { createI18n, useI18n } from 'petite-vue-i18n'
-import { loadMessages, messagesOf, flatMessages, flattenParams, type Locale, type MessageKey, type MessageParams, type Text } from './locales'
+import { loadMessages, messagesOf, messageFunctions, flattenParams, type Locale, type MessageKey, type MessageParams, type Text } from './locales'
 
 /**
  * Vue I18n in Composition mode, in its petite build: the same `createI18n`/`useI18n`/`t`, without
@@ -12,8 +12,8 @@ export const i18n = createI18n({
   // English until `applyLocale` has the chosen language's chunk: never a half-translated screen.
   locale: 'en',
   fallbackLocale: 'en',
-  // The petite build looks keys up as given, so nested locale files are handed over flattened.
-  messages: { en: flatMessages(messagesOf('en')!) },
+  // Flattened (the petite build looks keys up as given) and as functions (no compiler is shipped).
+  messages: { en: messageFunctions(messagesOf('en')!) },
 })
 
 let switching = 0
@@ -21,8 +21,8 @@ let switching = 0
 function show(locale: Locale): void {
   const messages = messagesOf(locale)!
   // The instance's type knows only the locale it was created with; the others are added here.
-  const global = i18n.global as unknown as { availableLocales: string[]; locale: { value: string }; setLocaleMessage(l: string, m: Record<string, string>): void }
-  if (!global.availableLocales.includes(locale)) global.setLocaleMessage(locale, flatMessages(messages))
+  const global = i18n.global as unknown as { availableLocales: string[]; locale: { value: string }; setLocaleMessage(l: string, m: Record<string, unknown>): void }
+  if (!global.availableLocales.includes(locale)) global.setLocaleMessage(locale, messageFunctions(messages))
   global.locale.value = locale
   if (typeof document !== 'undefined') document.documentElement.lang = locale
 }

@@ -17,6 +17,17 @@ export interface Usage {
   completionTokens: number
   totalTokens: number
   reasoningTokens?: number
+  /** Prompt tokens served from the provider's cache (billed cheaper by DeepSeek, OpenAI, …). */
+  cachedPromptTokens?: number
+  /** True when the server sent no usage and these counts were estimated from the text. */
+  estimated?: boolean
+}
+
+/** When an answer's request went out, its first token arrived and it ended (epoch ms). */
+export interface AnswerTiming {
+  startedAt: number
+  firstTokenAt?: number
+  endedAt?: number
 }
 
 /** Sampling parameters, named as in the UI; the request builder maps them to wire names. */
@@ -50,6 +61,12 @@ export interface ErrorFacts {
   retryAfterSeconds?: number
   /** The model that was requested, named in 404 texts because a wrong model is the usual cause. */
   model?: string
+  /** Model ids from the endpoint's /models list that look like the one asked for. */
+  closeModels?: string[]
+  /** The browser blocked the request (the server answered, but without CORS headers). */
+  cors?: boolean
+  /** The preset in use, so a CORS text can name that provider's own fix. */
+  providerId?: string
   /** The idle limit that expired, for `timeout` texts. */
   timeoutSeconds?: number
   /** Content-Type of a 200 response we could not read, for `protocol` texts. */
@@ -108,6 +125,8 @@ export interface ChatMessage {
   params?: GenerationParams
   finishReason?: FinishReason
   usage?: Usage
+  /** Answers only: request start, first token and end, for latency and tokens per second. */
+  timing?: AnswerTiming
   error?: MessageError
   /** Legacy (schema 2 and older backups): earlier attempts replaced by Retry, oldest first. */
   attempts?: AnswerAttempt[]
@@ -195,6 +214,8 @@ export interface Settings {
   exportReasoning: boolean
   /** Ask the model for a short title after a new conversation's first answer (off unless set). */
   autoTitle?: boolean
+  /** Per-model prices the user edited (model id → price); unset models use the built-in table. */
+  prices?: Record<string, ModelPrice>
   /** The UI language the user chose; unset, it follows the browser. */
   language?: Locale
   /** Light or dark colours; unset (or `system`), they follow the system's preference. */
@@ -203,6 +224,19 @@ export interface Settings {
 
 /** The colour scheme the user chose in Settings. */
 export type Theme = 'system' | 'light' | 'dark'
+
+/**
+ * What a model costs per million tokens, in `currency`. `offPeak` holds the cheaper rates a
+ * provider charges outside its peak hours (DeepSeek); `peakHoursUtc` lists [start, end) hours of
+ * the peak on weekdays.
+ */
+export interface ModelPrice {
+  currency: string
+  input: number
+  cachedInput?: number
+  output: number
+  offPeak?: { input: number; cachedInput?: number; output: number; peakHoursUtc: readonly (readonly [number, number])[] }
+}
 
 /** A file the UI offers for download: the stores build it, a component saves it. */
 export interface TextFile {

@@ -99,3 +99,22 @@ export function flatMessages(messages: Messages): Record<string, string> {
   walk(messages, '')
   return out
 }
+
+/** A message as Vue I18n's runtime takes it without a compiler: a function of its parameters. */
+export type MessageFunction = (ctx: { named: (name: string) => unknown }) => string
+
+/**
+ * A locale's messages as functions, keyed by dotted path. They fill `{name}` exactly as `render`
+ * does, so the page and core word every text alike, and no message syntax (`@`, `|`) can misfire.
+ */
+export function messageFunctions(messages: Messages): Record<string, MessageFunction> {
+  const out: Record<string, MessageFunction> = {}
+  for (const [key, template] of Object.entries(flatMessages(messages))) {
+    out[key] = (ctx) =>
+      template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+        const value = ctx.named(name)
+        return value === undefined || value === null ? whole : String(value)
+      })
+  }
+  return out
+}

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ChatMessage, Conversation, Settings } from '../core/types'
-import { streamChat, type ChatTurn } from '../core/provider'
+import { estimateUsage, streamChat, type ChatTurn } from '../core/provider'
 import { toPlainData } from '../core/persistence'
 import { applyStreamEvent, closeAnswer, failAnswer } from '../core/answer'
 import { requestPersistentStorage } from '../browser/storage'
@@ -80,17 +80,22 @@ export const useStreamsStore = defineStore('streams', () => {
       try {
         await saved
         tabs.publish({ type: 'stream', conversationId: conversation.id, active: true })
+        answer.timing = { startedAt: Date.now() }
         const events = streamChat(settings, turns, {
           signal: controller.signal,
           idleTimeoutMs: settings.idleTimeoutSeconds * 1000,
         })
         for await (const event of events) {
+          if ((event.type === 'content' || event.type === 'reasoning') && answer.timing.firstTokenAt === undefined) {
+            answer.timing.firstTokenAt = Date.now()
+          }
           if (applyStreamEvent(answer, event)) scheduleSave()
         }
       } catch (error) {
         failAnswer(answer, error)
       } finally {
         closeAnswer(answer, Date.now())
+        recordEnd(answer, turns)
         clearTimeout(live.saveTimer)
         // The composer is free again at once; the final save below still finishes before the lock
         // (and so other tabs' read-only state) is released.
@@ -112,6 +117,14 @@ export const useStreamsStore = defineStore('streams', () => {
     tabs.holdWhileStreaming(conversation.id, done)
     running.add(done)
     void done.finally(() => running.delete(done))
+  }
+
+  /** Ends the answer's timing; a server that reported no usage gets an estimate, marked as one. */
+  function recordEnd(answer: ChatMessage, turns: ChatTurn[]): void {
+    if (answer.timing !== undefined) answer.timing.endedAt = Date.now()
+    if (answer.usage === undefined && (answer.content !== '' || answer.reasoning !== '')) {
+      answer.usage = estimateUsage(turns.map((t) => t.content).join('\n'), answer.reasoning + answer.content)
+    }
   }
 
   /** Real history now exists: ask the browser not to evict it (once per tab). */

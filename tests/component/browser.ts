@@ -1,3 +1,4 @@
+import { createPinia, setActivePinia } from 'pinia'
 // Browser edges the components touch that a test has to drive by hand: animation frames (the DOM
 // is patched once per frame, and the Markdown runtime announces loaded features on a frame) and
 // IntersectionObserver (a finished message far from view waits for it). Nothing else is faked.
@@ -72,5 +73,7 @@ export function fakeIntersectionObserver() {
 }
 
 // Components translate their text; the tests read English, whatever the machine's language.
+// Some parts (the usage line) read Settings: a Pinia is active unless a test sets its own.
+setActivePinia(createPinia())
 config.global.plugins = [i18n]
 applyLocale('en')

@@ -12,6 +12,13 @@
 //   POST /__reset[?tag=T]  forget recorded requests
 // A base URL of the form http://127.0.0.1:8787/t/<tag>/v1 behaves exactly like /v1 but files the
 // requests under <tag>, so tests running in parallel against one server do not see each other's log.
+// A mode segment changes the whole endpoint, for requests that carry no question (model list,
+// balance, connection test): /t/<tag>/m/<mode>/v1 (or /m/<mode>/v1) with mode
+//   nocors   every response (preflights included) without CORS headers, as a server that does not allow browsers
+//   401 402 429   every request answers that error
+//   strict   a chat request for a model not in /v1/models answers 404 model_not_found
+//   nobalance    the balance routes answer 404
+// Balance routes: GET /v1/user/balance (DeepSeek), /v1/user/info (SiliconFlow), /v1/credits (OpenRouter).
 
 import http from 'node:http'
 import { pathToFileURL } from 'node:url'
@@ -39,6 +46,9 @@ export const SCENARIOS = {
   long: ['n one-word chunks, unpaced', 'mock:long[:tokens=2000]'],
   markdown: ['a Markdown answer: headings, list, table, Python code, math, a link and a remote image (to /__sink)', 'mock:markdown[:chunks=60[:delayMs=10]]'],
   wide: ['an answer that is wider than a phone: a very long code line, a long unbroken word and URL, a wide table, display math', 'mock:wide'],
+  cache: ['DeepSeek-style usage with prompt_cache_hit_tokens on the finish chunk', 'mock:cache'],
+  'cache-openai': ['OpenAI-style usage chunk with prompt_tokens_details.cached_tokens', 'mock:cache-openai'],
+  nousage: ['a normal answer without any usage object', 'mock:nousage'],
   xss: ['an answer full of raw HTML and script-scheme links (must be shown as text)', 'mock:xss[:chunks=30[:delayMs=5]]'],
 }
 
@@ -48,6 +58,9 @@ const CORS_HEADERS = {
   'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
   'Access-Control-Expose-Headers': 'Retry-After',
 }
+
+/** What GET /v1/models lists (and what mode `strict` accepts). */
+export const MOCK_MODELS = ['mock-model', 'mock-reasoner', 'deepseek-flash', 'deepseek-v4-pro']
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -233,6 +246,18 @@ export function startMockServer({ port = 0, host = '127.0.0.1', quiet = true } =
       tag = tagged[1]
       path = tagged[2]
     }
+    let mode = null
+    const moded = /^\/m\/([a-z0-9-]{1,20})(\/.*)$/.exec(path)
+    if (moded) {
+      mode = moded[1]
+      path = moded[2]
+    }
+    if (mode === 'nocors') {
+      // Strip every CORS header this response would carry: the browser must refuse to read it.
+      const writeHead = res.writeHead.bind(res)
+      res.writeHead = (status, headers = {}) =>
+        writeHead(status, Object.fromEntries(Object.entries(headers).filter(([name]) => !/^access-control-/i.test(name))))
+    }
 
     // Test-only control routes.
     if (path === '/__log' && req.method === 'GET') {
@@ -256,6 +281,7 @@ export function startMockServer({ port = 0, host = '127.0.0.1', quiet = true } =
       body: null,
       rawBody: null,
       scenario: null,
+      mode,
       status: null,
       // What the mock sent as answer text so far (content / reasoning), for exact comparisons.
       sent: { content: '', reasoning: '' },
@@ -288,15 +314,36 @@ export function startMockServer({ port = 0, host = '127.0.0.1', quiet = true } =
     }
     entry.rawBody = raw.length > 0 ? raw.slice(0, 100_000) : null
 
+    if (mode === '401' || mode === '402' || mode === '429') {
+      const auth = String(req.headers.authorization ?? '')
+      return sendError(res, entry, mode, [], auth)
+    }
+
     if (path === '/v1/models' && req.method === 'GET') {
       entry.status = 200
       return sendJson(res, 200, {
         object: 'list',
-        data: [
-          { id: 'mock-model', object: 'model', created: 1700000000, owned_by: 'inkstream-mock' },
-          { id: 'mock-reasoner', object: 'model', created: 1700000000, owned_by: 'inkstream-mock' },
-        ],
+        data: MOCK_MODELS.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'inkstream-mock' })),
       })
+    }
+
+    if (mode !== 'nobalance' && req.method === 'GET' && (path === '/v1/user/balance' || path === '/v1/user/info' || path === '/v1/credits')) {
+      entry.status = 200
+      if (path === '/v1/user/balance') {
+        return sendJson(res, 200, {
+          is_available: true,
+          balance_infos: [{ currency: 'CNY', total_balance: '110.25', granted_balance: '10.00', topped_up_balance: '100.25' }],
+        })
+      }
+      if (path === '/v1/user/info') {
+        return sendJson(res, 200, {
+          code: 20000,
+          message: 'OK',
+          status: true,
+          data: { id: 'u1', name: 'mock', balance: '0.88', chargeBalance: '88.00', totalBalance: '88.88', status: 'normal' },
+        })
+      }
+      return sendJson(res, 200, { data: { total_credits: 25.5, total_usage: 5.25 } })
     }
 
     // A remote image for rendering tests: every fetch is logged like any request; answers a 1×1 PNG.
@@ -321,6 +368,12 @@ export function startMockServer({ port = 0, host = '127.0.0.1', quiet = true } =
       if (body === null || typeof body !== 'object' || !Array.isArray(body.messages)) {
         entry.status = 400
         return sendJson(res, 400, { error: { message: "'messages' must be an array", type: 'invalid_request_error', code: 'invalid_messages' } })
+      }
+      if (mode === 'strict' && !MOCK_MODELS.includes(body.model)) {
+        entry.status = 404
+        return sendJson(res, 404, {
+          error: { message: `The model \`${body.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' },
+        })
       }
       return chat(req, res, body, entry)
     }
@@ -393,37 +446,29 @@ export function startMockServer({ port = 0, host = '127.0.0.1', quiet = true } =
         return sse.run({ pieces: splitIntoPieces(markdownAnswer(entry.tag, req.headers.host), Math.max(1, arg(0, 60))), delay: arg(1, 10) })
       case 'wide':
         return sse.run({ pieces: splitIntoPieces(WIDE_ANSWER, 20), delay: 5 })
+      case 'cache':
+        return sse.run({
+          pieces: splitIntoPieces(friendlyAnswer(question), 10),
+          delay: 10,
+          usageOnFinish: { prompt_tokens: 1200, completion_tokens: 10, total_tokens: 1210, prompt_cache_hit_tokens: 1024, prompt_cache_miss_tokens: 176 },
+        })
+      case 'cache-openai':
+        return sse.run({
+          pieces: splitIntoPieces(friendlyAnswer(question), 10),
+          delay: 10,
+          usage: { prompt_tokens: 2000, completion_tokens: 10, total_tokens: 2010, prompt_tokens_details: { cached_tokens: 1536 } },
+        })
+      case 'nousage':
+        return sse.run({ pieces: splitIntoPieces(friendlyAnswer(question), 10), delay: 10, usage: null })
       case 'xss':
         return sse.run({ pieces: splitIntoPieces(XSS_ANSWER, Math.max(1, arg(0, 30))), delay: arg(1, 5) })
       case 'json':
         return sendCompletion(res, entry, model, friendlyAnswer(question))
       case '401':
-        entry.status = 401
-        return sendJson(
-          res,
-          401,
-          { error: { message: 'Incorrect API key provided: sk-te***...', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } },
-          {},
-          true,
-        )
-      case '401echo': {
-        entry.status = 401
-        const key = auth.replace(/^Bearer\s+/i, '')
-        return sendJson(res, 401, {
-          error: { message: `Incorrect API key provided: ${key}. You can find your API key at https://platform.example/account/api-keys.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
-        })
-      }
+      case '401echo':
       case '402':
-        entry.status = 402
-        return sendJson(res, 402, { error: { message: 'Insufficient Balance', type: 'unknown_error' } })
       case '429':
-        entry.status = 429
-        return sendJson(
-          res,
-          429,
-          { message: 'Request was rejected due to rate limiting. Details:TPM limit reached.', data: null },
-          { 'Retry-After': String(arg(0, 7)) },
-        )
+        return sendError(res, entry, name, args, auth)
       case '400':
         entry.status = 400
         return sendJson(res, 400, { code: 20012, message: 'Model does not exist. Please check it carefully.', data: null })
@@ -462,6 +507,40 @@ export function startMockServer({ port = 0, host = '127.0.0.1', quiet = true } =
       })
     })
   })
+}
+
+/** The error answers shared by chat directives and endpoint modes. */
+function sendError(res, entry, name, args, auth) {
+  const arg = (i, fallback) => (Number.isFinite(args[i]) && args[i] >= 0 ? args[i] : fallback)
+  switch (name) {
+    case '401':
+      entry.status = 401
+      return sendJson(
+        res,
+        401,
+        { error: { message: 'Incorrect API key provided: sk-te***...', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } },
+        {},
+        true,
+      )
+    case '401echo': {
+      entry.status = 401
+      const key = auth.replace(/^Bearer\s+/i, '')
+      return sendJson(res, 401, {
+        error: { message: `Incorrect API key provided: ${key}. You can find your API key at https://platform.example/account/api-keys.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+      })
+    }
+    case '402':
+      entry.status = 402
+      return sendJson(res, 402, { error: { message: 'Insufficient Balance', type: 'unknown_error' } })
+    case '429':
+      entry.status = 429
+      return sendJson(
+        res,
+        429,
+        { message: 'Request was rejected due to rate limiting. Details:TPM limit reached.', data: null },
+        { 'Retry-After': String(arg(0, 7)) },
+      )
+  }
 }
 
 function readBody(req) {
@@ -543,7 +622,7 @@ function createSse(res, entry, model) {
   }
 
   return {
-    async run({ pieces = [], reasoningPieces = [], delay = 15, contentDelay, keepAliveEvery = 0, finishReason = 'stop', ending = 'done', noSpace = false }) {
+    async run({ pieces = [], reasoningPieces = [], delay = 15, contentDelay, keepAliveEvery = 0, finishReason = 'stop', ending = 'done', noSpace = false, usage, usageOnFinish }) {
       entry.status = 200
       res.writeHead(200, {
         ...CORS_HEADERS,
@@ -592,8 +671,11 @@ function createSse(res, entry, model) {
         case 'silent':
           return // keep the socket open until the client goes away
         default:
-          await event(chunk({}, finishReason))
-          await event({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_mock', choices: [], usage: { prompt_tokens: 12, completion_tokens: pieces.length + reasoningPieces.length, total_tokens: 12 + pieces.length + reasoningPieces.length } })
+          await event(usageOnFinish ? { ...chunk({}, finishReason), usage: usageOnFinish } : chunk({}, finishReason))
+          if (usage !== null && !usageOnFinish) {
+            const counted = { prompt_tokens: 12, completion_tokens: pieces.length + reasoningPieces.length, total_tokens: 12 + pieces.length + reasoningPieces.length }
+            await event({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_mock', choices: [], usage: usage ?? counted })
+          }
           await event('[DONE]')
           res.end()
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createI18n } from 'petite-vue-i18n'
-import { LOCALES, detectLocale, flatMessages, render, type MessageKey, type Messages } from '../../src/locales'
+import { LOCALES, detectLocale, messageFunctions, render, type MessageKey, type Messages } from '../../src/locales'
 import { en } from '../../src/locales/en'
 import { zhCN } from '../../src/locales/zh-CN'
 
@@ -30,7 +30,8 @@ describe('locales', () => {
     })
 
     it(`${locale}: the i18n runtime renders every message as the plain renderer does (no stray syntax)`, () => {
-      const messages = { en: flatMessages(MESSAGES.en), 'zh-CN': flatMessages(MESSAGES['zh-CN']) }
+      // As the app hands them over: functions, for the runtime without a message compiler.
+      const messages = { en: messageFunctions(MESSAGES.en), 'zh-CN': messageFunctions(MESSAGES['zh-CN']) }
       const i18n = createI18n({ legacy: false, locale, messages, missingWarn: false, fallbackWarn: false })
       for (const key of EN) {
         const params = Object.fromEntries(paramsOf(render('en', key as MessageKey)).map((p) => [p, `<${p}>`]))

@@ -1,5 +1,6 @@
 import type { ConfigReason, ErrorFacts, ErrorKind, MessageError } from '../types'
 import { renderText, type MessageKey, type Text } from '../../locales'
+import { findProvider } from './profiles'
 
 /** The Settings field a `config` error points at, so the UI can focus it. */
 export type SettingsField = NonNullable<ErrorFacts['field']>
@@ -9,6 +10,7 @@ export type ProviderErrorDetails = Omit<ErrorFacts, 'kind'> & { cause?: unknown 
 
 const FACT_KEYS = [
   'status', 'serverMessage', 'url', 'field', 'retryAfterSeconds', 'model', 'timeoutSeconds', 'contentType', 'midStream', 'reason', 'value',
+  'closeModels', 'cors', 'providerId',
 ] as const satisfies readonly (keyof ErrorFacts)[]
 
 /**
@@ -28,6 +30,9 @@ export class ProviderError extends Error {
   midStream?: boolean
   reason?: ConfigReason
   value?: string
+  closeModels?: string[]
+  cors?: boolean
+  providerId?: string
 
   constructor(kind: ErrorKind, message: string, details: ProviderErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause })
@@ -44,6 +49,9 @@ export class ProviderError extends Error {
     if (details.midStream !== undefined) this.midStream = details.midStream
     if (details.reason !== undefined) this.reason = details.reason
     if (details.value !== undefined) this.value = details.value
+    if (details.closeModels !== undefined) this.closeModels = details.closeModels
+    if (details.cors !== undefined) this.cors = details.cors
+    if (details.providerId !== undefined) this.providerId = details.providerId
   }
 }
 
@@ -151,6 +159,12 @@ function isLoopback(url: string | undefined): boolean {
   }
 }
 
+/** This page's origin, for the server settings that must name it; `*` where there is none (file://, Node). */
+function pageOrigin(): string {
+  const origin = (globalThis as { location?: { origin?: string } }).location?.origin
+  return origin === undefined || origin === 'null' ? '*' : origin
+}
+
 const OLLAMA_HINT: Text = { key: 'error.hint.ollama' }
 
 function said(serverMessage: string | undefined): Text[] {
@@ -168,6 +182,10 @@ function httpTexts(error: ErrorFacts, status: number): Text[] {
     return [{ key: 'error.http.auth', params: { status } }, ...server, ...hint]
   }
   if (status === 402) return [{ key: 'error.http.balance' }, ...server]
+  if (error.closeModels !== undefined && error.model !== undefined) {
+    const close: Text[] = error.closeModels.length > 0 ? [{ key: 'error.http.closeModels', params: { models: error.closeModels.join(', ') } }] : []
+    return [{ key: 'error.http.unknownModel', params: { model: error.model, status } }, ...close, ...server]
+  }
   if (status === 404) {
     const url: string | Text = error.url ?? { key: 'error.theEndpoint' }
     return error.model === undefined
@@ -207,6 +225,9 @@ export function errorTexts(error: ErrorFacts): Text[] {
       return httpTexts(error, error.status ?? 0)
     case 'network': {
       if (error.midStream === true) return [{ key: 'error.network.dropped', params: { base: baseOf(error.url) } }]
+      if (error.cors === true) {
+        return [{ key: 'error.network.cors', params: { base: baseOf(error.url) } }, { key: findProvider(error.providerId ?? '').browser.fix, params: { origin: pageOrigin() } }]
+      }
       const hint = isLoopback(error.url) ? [OLLAMA_HINT] : []
       return [{ key: 'error.network.unreachable', params: { base: baseOf(error.url) } }, ...hint]
     }

@@ -20,7 +20,21 @@ export interface ProviderProfile {
   thinking?: ThinkingControls
   /** Where the provider takes an unfinished last assistant message to continue (`prefix: true`). */
   prefixCompletion?: { baseUrl: string }
+  /** Whether a page in a browser may call the endpoint (CORS), and the text saying what to do when it may not. */
+  browser: BrowserAccess
+  /** Where the account balance is read, relative to the base URL, and which shape the answer has. */
+  balance?: { path: string; format: BalanceFormat }
 }
+
+/** `yes`: the provider sends CORS headers; `setup`: only after the user changes a server setting. */
+export interface BrowserAccess {
+  cors: 'yes' | 'setup' | 'unknown'
+  /** A UI text key: what to do when the browser blocks the request. */
+  fix: MessageKey
+}
+
+/** The balance answers we can read: DeepSeek `/user/balance`, SiliconFlow `/user/info`, OpenRouter `/credits`. */
+export type BalanceFormat = 'deepseek' | 'siliconflow' | 'openrouter'
 
 /**
  * Thinking controls as request-body data. Paths are dotted (`reasoning.effort`) so a nested field
@@ -63,42 +77,55 @@ const CUSTOM_PROFILE: ProviderProfile = {
   // The classic script's parameter set; a user with a stricter endpoint picks a preset instead.
   accepts: ALL_PARAMS,
   keyOptional: false,
+  browser: { cors: 'unknown', fix: 'provider.fix.custom' },
 }
 
-/** The built-in presets, in the order the Settings dialog lists them. */
+/**
+ * The built-in presets, in the order the Settings dialog lists them. Checked against each
+ * provider's own documentation (model ids as of late 2026: DeepSeek serves `deepseek-flash` and
+ * `deepseek-v4-pro`; SiliconFlow lists the V4 models beside the classic V3 default).
+ */
 export const PROVIDERS: readonly ProviderProfile[] = [
   {
     id: 'siliconflow',
     label: 'SiliconFlow',
     baseUrl: 'https://api.siliconflow.cn/v1',
+    // The classic script's default, kept so existing users see the same answers.
     defaultModel: 'deepseek-ai/DeepSeek-V3',
     models: [
       'deepseek-ai/DeepSeek-V3',
+      'deepseek-ai/DeepSeek-V4-Flash',
+      'Pro/deepseek-ai/DeepSeek-V4',
       'deepseek-ai/DeepSeek-R1',
       'Qwen/Qwen3-235B-A22B',
       'Qwen/QwQ-32B',
-      'Qwen/Qwen2.5-72B-Instruct',
     ],
     // SiliconFlow documents every parameter the classic client sent, top_k included.
     accepts: ALL_PARAMS,
-    // Hybrid models (Qwen3, DeepSeek V3.1+) switch with enable_thinking; thinking_budget caps it.
+    // docs.siliconflow.cn chat-completions: enable_thinking (most reasoning models), thinking_budget
+    // 128–32768, reasoning_effort high|max for the DeepSeek V4 models.
     thinking: {
       on: { enable_thinking: true },
       off: { enable_thinking: false },
+      effort: { path: 'reasoning_effort', values: ['high', 'max'] },
       budget: { path: 'thinking_budget', min: 128, max: 32768 },
     },
+    browser: { cors: 'yes', fix: 'provider.fix.proxy' },
+    balance: { path: '/user/info', format: 'siliconflow' },
   },
   {
     id: 'deepseek',
     label: 'DeepSeek',
     baseUrl: 'https://api.deepseek.com',
-    defaultModel: 'deepseek-chat',
-    models: ['deepseek-chat', 'deepseek-reasoner'],
-    // DeepSeek documents neither top_k nor n; response_format is left out because deepseek-reasoner
-    // does not support JSON output and {type:'text'} is the default anyway.
+    defaultModel: 'deepseek-flash',
+    // deepseek-v4-flash is a legacy name DeepSeek still accepts (served by deepseek-flash).
+    models: ['deepseek-flash', 'deepseek-v4-pro', 'deepseek-v4-flash'],
+    // DeepSeek documents neither top_k nor n; response_format is left out because {type:'text'} is
+    // the default anyway.
     accepts: ['maxTokens', 'temperature', 'topP', 'frequencyPenalty', 'streamOptions'],
     note: 'provider.note.deepseek',
-    // api-docs.deepseek.com/guides/thinking_mode: on by default; sampling parameters are ignored then.
+    // api-docs.deepseek.com/guides/thinking_mode: on by default (effort high); thinking mode ignores
+    // temperature, top_p and frequency_penalty without an error.
     thinking: {
       on: { thinking: { type: 'enabled' } },
       off: { thinking: { type: 'disabled' } },
@@ -107,6 +134,8 @@ export const PROVIDERS: readonly ProviderProfile[] = [
       defaultOn: true,
     },
     prefixCompletion: { baseUrl: 'https://api.deepseek.com/beta' },
+    browser: { cors: 'yes', fix: 'provider.fix.deepseek' },
+    balance: { path: '/user/balance', format: 'deepseek' },
   },
   {
     id: 'openai',
@@ -117,8 +146,9 @@ export const PROVIDERS: readonly ProviderProfile[] = [
     // OpenAI rejects top_k with HTTP 400.
     accepts: ['maxTokens', 'temperature', 'topP', 'frequencyPenalty', 'n', 'responseFormat', 'streamOptions'],
     note: 'provider.note.openai',
-    // Reasoning models think always; only the effort is chosen.
+    // Reasoning models take reasoning_effort; chat models have no thinking switch.
     thinking: { effort: { path: 'reasoning_effort', values: ['minimal', 'low', 'medium', 'high'] } },
+    browser: { cors: 'yes', fix: 'provider.fix.proxy' },
   },
   {
     id: 'openrouter',
@@ -130,12 +160,15 @@ export const PROVIDERS: readonly ProviderProfile[] = [
     // upstreams that implement it for no gain ({type:'text'} is the default). Usage is always sent,
     // stream_options is accepted (documented as having no effect).
     accepts: ['maxTokens', 'temperature', 'topP', 'topK', 'frequencyPenalty', 'streamOptions'],
-    // openrouter.ai/docs: one `reasoning` object, mapped to each upstream's own switch.
+    // openrouter.ai/docs reasoning tokens: one `reasoning` object for every upstream.
     thinking: {
       on: { reasoning: { enabled: true } },
       off: { reasoning: { enabled: false } },
       effort: { path: 'reasoning.effort', values: ['low', 'medium', 'high'] },
+      budget: { path: 'reasoning.max_tokens', min: 1024, max: 128000 },
     },
+    browser: { cors: 'yes', fix: 'provider.fix.proxy' },
+    balance: { path: '/credits', format: 'openrouter' },
   },
   {
     id: 'ollama',
@@ -147,6 +180,31 @@ export const PROVIDERS: readonly ProviderProfile[] = [
     accepts: ['maxTokens', 'temperature', 'topP', 'frequencyPenalty', 'responseFormat', 'streamOptions'],
     keyOptional: true,
     note: 'provider.note.ollama',
+    // Ollama's OpenAI layer maps reasoning_effort onto its `think` option.
+    thinking: { effort: { path: 'reasoning_effort', values: ['low', 'medium', 'high'] } },
+    browser: { cors: 'setup', fix: 'provider.fix.ollama' },
+  },
+  {
+    id: 'lmstudio',
+    label: 'LM Studio (local)',
+    baseUrl: 'http://localhost:1234/v1',
+    defaultModel: '',
+    models: [],
+    accepts: ['maxTokens', 'temperature', 'topP', 'topK', 'frequencyPenalty', 'responseFormat', 'streamOptions'],
+    keyOptional: true,
+    browser: { cors: 'setup', fix: 'provider.fix.lmstudio' },
+  },
+  {
+    id: 'vllm',
+    label: 'vLLM',
+    baseUrl: 'http://localhost:8000/v1',
+    defaultModel: '',
+    models: [],
+    // vLLM's OpenAI server takes the classic sampling set, top_k included.
+    accepts: ALL_PARAMS,
+    keyOptional: true,
+    // vLLM allows every origin unless started with a narrower --allowed-origins.
+    browser: { cors: 'yes', fix: 'provider.fix.vllm' },
   },
   CUSTOM_PROFILE,
 ]

@@ -237,6 +237,17 @@ function toUsage(value: unknown): Usage | undefined {
   }
   const details = value.completion_tokens_details
   if (isRecord(details) && typeof details.reasoning_tokens === 'number') usage.reasoningTokens = details.reasoning_tokens
+  // DeepSeek reports cache hits at the top level; OpenAI (and most followers) under prompt_tokens_details.
+  const promptDetails = value.prompt_tokens_details
+  const cached =
+    typeof value.prompt_cache_hit_tokens === 'number'
+      ? value.prompt_cache_hit_tokens
+      : isRecord(promptDetails) && typeof promptDetails.cached_tokens === 'number'
+        ? promptDetails.cached_tokens
+        : typeof value.cached_tokens === 'number'
+          ? value.cached_tokens
+          : undefined
+  if (cached !== undefined) usage.cachedPromptTokens = cached
   return usage
 }
 
@@ -327,7 +338,7 @@ class ChunkDecoder {
     const usage =
       toUsage(chunk.usage) ?? toUsage(choice?.usage) ?? (isRecord(chunk.x_groq) ? toUsage(chunk.x_groq.usage) : undefined)
     if (usage !== undefined) {
-      const key = `${usage.promptTokens}/${usage.completionTokens}/${usage.totalTokens}/${usage.reasoningTokens}`
+      const key = `${usage.promptTokens}/${usage.completionTokens}/${usage.totalTokens}/${usage.reasoningTokens}/${usage.cachedPromptTokens}`
       if (key !== this.usageKey) {
         this.usageKey = key
         out.push({ type: 'usage', usage })

@@ -88,7 +88,7 @@ describe('streamChat: recorded provider shapes, split at random byte boundaries'
     await forEverySeed('deepseek', wire, {
       content: '1+1=2',
       reasoning: '用户问的是加法。',
-      usage: { promptTokens: 12, completionTokens: 30, totalTokens: 42, reasoningTokens: 25 },
+      usage: { promptTokens: 12, completionTokens: 30, totalTokens: 42, reasoningTokens: 25, cachedPromptTokens: 0 },
       finishes: ['length'],
       end: 'done',
     })
@@ -96,7 +96,7 @@ describe('streamChat: recorded provider shapes, split at random byte boundaries'
     // One network read: its text arrives as one event, still before usage and finish.
     expect(events.slice(-4)).toEqual([
       { type: 'content', text: '1+1=2' },
-      { type: 'usage', usage: { promptTokens: 12, completionTokens: 30, totalTokens: 42, reasoningTokens: 25 } },
+      { type: 'usage', usage: { promptTokens: 12, completionTokens: 30, totalTokens: 42, reasoningTokens: 25, cachedPromptTokens: 0 } },
       { type: 'finish', reason: 'length' },
       { type: 'done' },
     ])
@@ -209,6 +209,35 @@ describe('streamChat: recorded provider shapes, split at random byte boundaries'
     await forEverySeed('custom', wire, { content: 'xy', reasoning: '', finishes: ['filtered'], end: 'done' })
   })
 
+  it('cached prompt tokens: DeepSeek prompt_cache_hit_tokens, OpenAI prompt_tokens_details.cached_tokens', async () => {
+    const deepseek =
+      sse({ ...head, choices: [{ index: 0, delta: { content: 'a' }, finish_reason: null }], usage: null }) +
+      sse({
+        ...head,
+        choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 1200, completion_tokens: 1, total_tokens: 1201, prompt_cache_hit_tokens: 1024, prompt_cache_miss_tokens: 176 },
+      }) +
+      'data: [DONE]\n\n'
+    await forEverySeed('deepseek', deepseek, {
+      content: 'a',
+      reasoning: '',
+      usage: { promptTokens: 1200, completionTokens: 1, totalTokens: 1201, cachedPromptTokens: 1024 },
+      finishes: ['stop'],
+      end: 'done',
+    })
+    const openai =
+      sse({ ...head, choices: [{ index: 0, delta: { content: 'b' }, finish_reason: 'stop' }], usage: null }) +
+      sse({ ...head, choices: [], usage: { prompt_tokens: 2000, completion_tokens: 1, total_tokens: 2001, prompt_tokens_details: { cached_tokens: 1536 } } }) +
+      'data: [DONE]\n\n'
+    await forEverySeed('openai', openai, {
+      content: 'b',
+      reasoning: '',
+      usage: { promptTokens: 2000, completionTokens: 1, totalTokens: 2001, cachedPromptTokens: 1536 },
+      finishes: ['stop'],
+      end: 'done',
+    })
+  })
+
   it('Moonshot usage inside the choice, Groq usage under x_groq', async () => {
     const moonshot =
       sse({ ...head, choices: [{ index: 0, delta: { content: '月' }, finish_reason: null }] }) +
@@ -217,7 +246,7 @@ describe('streamChat: recorded provider shapes, split at random byte boundaries'
     await forEverySeed('custom', moonshot, {
       content: '月',
       reasoning: '',
-      usage: { promptTokens: 8, completionTokens: 1, totalTokens: 9 },
+      usage: { promptTokens: 8, completionTokens: 1, totalTokens: 9, cachedPromptTokens: 0 },
       finishes: ['stop'],
       end: 'done',
     })
