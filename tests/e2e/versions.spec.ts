@@ -27,6 +27,8 @@ import {
 const PREFIX_CONTINUATION = ' and so the answer goes on from where it was cut. 续写完毕。'
 
 test.use({ locale: 'en-US' })
+// Slow streams, stopped or waited for, on a machine that may be busy.
+test.setTimeout(60_000)
 
 /** Every chat request of this test, whatever base URL it went to (prefix completion has its own). */
 async function chatCalls(): Promise<MockLogEntry[]> {
@@ -59,7 +61,7 @@ test('regenerate and edit make versions; the branch shown is the history sent an
   const a1 = await send(page, 'first question')
   await expectStatus(a1, 'done')
   // The mock answers a question the same way every time: the first version is cut short by Stop.
-  const a2 = await send(page, 'second question mock:slow:30:40')
+  const a2 = await send(page, 'second question mock:slow:120:40')
   await expect.poll(async () => (await contentOf(a2)).length).toBeGreaterThan(20)
   await page.getByTestId('composer-stop').click()
   await expectStatus(a2, 'stopped')
@@ -71,8 +73,8 @@ test('regenerate and edit make versions; the branch shown is the history sent an
   await a2.getByTestId('message-regenerate').click()
   const [, call2, call3] = await waitForCalls(3)
   expect(sentMessages(call3)).toEqual(sentMessages(call2))
-  expect(sentMessages(call3).map((m) => m.content)).toEqual(['Be brief.', 'first question', firstAnswer, 'second question mock:slow:30:40'])
-  await expectStatus(answers(page).nth(1), 'done', 10_000)
+  expect(sentMessages(call3).map((m) => m.content)).toEqual(['Be brief.', 'first question', firstAnswer, 'second question mock:slow:120:40'])
+  await expectStatus(answers(page).nth(1), 'done', 20_000)
   await expect(version(answers(page).nth(1))).toHaveText('2/2')
   await expect(messages(page)).toHaveCount(4)
   const second = (await chatCalls())[2]!.sent.content
@@ -98,7 +100,7 @@ test('regenerate and edit make versions; the branch shown is the history sent an
   await expectStatus(a3, 'done')
   const [, , , call4] = await waitForCalls(4)
   const history = sentMessages(call4).map((m) => String(m.content))
-  expect(history.map(visibleText)).toEqual(['Be brief.', 'first question', firstAnswer, 'second question mock:slow:30:40', firstVersion, 'third question'].map(visibleText))
+  expect(history.map(visibleText)).toEqual(['Be brief.', 'first question', firstAnswer, 'second question mock:slow:120:40', firstVersion, 'third question'].map(visibleText))
 
   // Edit the first question: a new version of it, with its own answer and nothing below it.
   const q1 = userMessages(page).first()
@@ -218,7 +220,7 @@ test('continue with prefix completion goes to the beta base URL with the text so
   // DeepSeek's preset pointed at the mock: its prefix URL (…/beta) is mapped onto this base URL.
   const base = `${MOCK_ORIGIN}/t/${mockTag()}`
   await configure(page, { provider: 'deepseek', baseUrl: base, model: 'deepseek-chat' })
-  const a1 = await send(page, 'write a poem mock:slow:40:60')
+  const a1 = await send(page, 'write a poem mock:slow:200:40')
   await expect.poll(async () => (await contentOf(a1)).length).toBeGreaterThan(20)
   await page.getByTestId('composer-stop').click()
   await expectStatus(a1, 'stopped')
@@ -243,7 +245,7 @@ test('continue with prefix completion goes to the beta base URL with the text so
   const [, more] = await waitForCalls(2)
   expect(more!.path).toBe('/beta/chat/completions')
   expect(sentMessages(more)).toEqual([
-    { role: 'user', content: 'write a poem mock:slow:40:60' },
+    { role: 'user', content: 'write a poem mock:slow:200:40' },
     { role: 'assistant', content: soFar, prefix: true },
   ])
   await expectStatus(a1, 'done')
@@ -254,10 +256,8 @@ test('continue with prefix completion goes to the beta base URL with the text so
 })
 
 test('switching conversations never stops a stream; the sidebar shows it, and another chat can send meanwhile', async ({ page }) => {
-  // The background answer must outlast a whole second exchange, even on a loaded machine.
-  test.setTimeout(60_000)
   await configure(page)
-  const slow = await send(page, 'background work mock:slow:80:100')
+  const slow = await send(page, 'background work mock:slow:100:80')
   await expectStatus(slow, 'streaming')
   await page.getByTestId('conversation-new').click()
   await expect(messages(page)).toHaveCount(0)
