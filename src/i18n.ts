@@ -1,5 +1,5 @@
 import { createI18n, useI18n } from 'petite-vue-i18n'
-import { loadMessages, messagesOf, messageFunctions, flattenParams, type Locale, type MessageKey, type MessageParams, type Text } from './locales'
+import { loadMessages, messagesOf, messageFunctions, setCurrentLocale, flattenParams, type Locale, type MessageKey, type MessageParams, type Text } from './locales'
 
 /**
  * Vue I18n in Composition mode, in its petite build: the same `createI18n`/`useI18n`/`t`, without
@@ -23,6 +23,7 @@ function show(locale: Locale): void {
   // The instance's type knows only the locale it was created with; the others are added here.
   const global = i18n.global as unknown as { availableLocales: string[]; locale: { value: string }; setLocaleMessage(l: string, m: Record<string, unknown>): void }
   if (!global.availableLocales.includes(locale)) global.setLocaleMessage(locale, messageFunctions(messages))
+  setCurrentLocale(locale)
   global.locale.value = locale
   if (typeof document !== 'undefined') document.documentElement.lang = locale
 }

@@ -1,3 +1,4 @@
+import { renderNow } from '../locales'
 // What the reader can do inside rendered Markdown: copy a code block, load a blocked image.
 // Wired by MarkdownContent through one delegated click listener per message.
 
@@ -10,14 +11,14 @@ export async function copyCode(button: HTMLElement): Promise<void> {
   try {
     await navigator.clipboard.writeText(code)
     button.dataset.copied = 'true'
-    button.setAttribute('aria-label', 'Copied')
+    button.setAttribute('aria-label', renderNow('markdown.copied'))
   } catch {
     button.dataset.copied = 'false'
-    button.setAttribute('aria-label', 'Copy failed: the browser did not allow clipboard access')
+    button.setAttribute('aria-label', renderNow('markdown.copyFailed'))
   }
   setTimeout(() => {
     delete button.dataset.copied
-    button.setAttribute('aria-label', 'Copy code')
+    button.setAttribute('aria-label', renderNow('markdown.copyCode'))
   }, 1500)
 }
 
@@ -55,7 +56,7 @@ export async function loadImage(placeholder: HTMLElement): Promise<void> {
     link.rel = 'noopener noreferrer'
     link.dataset.host = placeholder.dataset.host ?? ''
     link.dataset.alt = placeholder.dataset.alt ?? ''
-    link.title = `Open ${src} in a new tab (its host does not allow showing it here)`
+    link.title = renderNow('markdown.openImage', { src })
     link.setAttribute('aria-label', link.title)
     placeholder.replaceWith(link)
   }

@@ -74,6 +74,17 @@ export const en = {
     send: 'Send',
     stop: '■ Stop',
   },
+  markdown: {
+    copyCode: 'Copy code',
+    copied: 'Copied',
+    copyFailed: 'Copy failed: the browser did not allow clipboard access',
+    loadImageTitle: 'Load image from {src}',
+    loadImage: 'Load image from {host}',
+    loadImageAlt: 'Load image “{alt}” from {host}',
+    openImage: 'Open {src} in a new tab (its host does not allow showing it here)',
+    taskDone: 'Done',
+    taskOpen: 'Not done',
+  },
   message: {
     you: 'You',
     assistant: 'Assistant',

@@ -118,3 +118,19 @@ export function messageFunctions(messages: Messages): Record<string, MessageFunc
   }
   return out
 }
+
+let current: Locale = 'en'
+
+/** The language the page shows now (set by the i18n layer), for text built outside components. */
+export function currentLocale(): Locale {
+  return current
+}
+
+export function setCurrentLocale(locale: Locale): void {
+  current = locale
+}
+
+/** Renders a message in the page's current language (Markdown controls, DOM helpers). */
+export function renderNow(key: MessageKey, params: MessageParams = {}): string {
+  return render(current, key, params)
+}

@@ -72,6 +72,17 @@ export const zhCN: Messages = {
     send: '发送',
     stop: '■ 停止',
   },
+  markdown: {
+    copyCode: '复制代码',
+    copied: '已复制',
+    copyFailed: '复制失败：浏览器不允许访问剪贴板',
+    loadImageTitle: '从 {src} 加载图片',
+    loadImage: '从 {host} 加载图片',
+    loadImageAlt: '从 {host} 加载图片“{alt}”',
+    openImage: '在新标签页中打开 {src}（该站点不允许在此显示）',
+    taskDone: '已完成',
+    taskOpen: '未完成',
+  },
   message: {
     you: '你',
     assistant: '助手',

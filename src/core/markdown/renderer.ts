@@ -3,6 +3,7 @@ import type { MarkdownIt as MarkdownItInstance, MarkdownItOptions, StateCore, To
 import { createNeeds, escapeHtml, markPending, type RenderEnv, type RenderNeeds } from './env'
 import { fenceLanguage, highlightLanguage, type HighlightLanguage } from './languages'
 import { mathPlugin, type MathEngine } from './math'
+import { renderNow } from '../../locales'
 
 /**
  * The parser options are part of our security model (threat model §3.1, test 43): raw HTML is
@@ -65,16 +66,18 @@ export function topLevelBlocks(tokens: Token[]): TokenBlock[] {
   return blocks
 }
 
-const COPY_BUTTON =
-  '<button type="button" class="md-copy" aria-label="Copy code" title="Copy code">' +
+function copyButton(): string {
+  const label = escapeHtml(renderNow('markdown.copyCode'))
+  return `<button type="button" class="md-copy" aria-label="${label}" title="${label}">` +
   '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">' +
   '<rect x="9" y="9" width="11" height="11" rx="2"></rect><path d="M5 15V6a2 2 0 0 1 2-2h9"></path></svg></button>'
+}
 
 function codeBlock(code: string, tag: string, highlighted: string | null): string {
   const lang = tag ? ` data-lang="${escapeHtml(tag)}"` : ''
   const classes = [highlighted !== null ? 'hljs' : '', tag ? `language-${tag}` : ''].filter(Boolean).join(' ')
   const codeClass = classes ? ` class="${escapeHtml(classes)}"` : ''
-  return `<div class="md-code"${lang}>${COPY_BUTTON}<pre><code${codeClass}>${highlighted ?? escapeHtml(code)}</code></pre></div>`
+  return `<div class="md-code"${lang}>${copyButton()}<pre><code${codeClass}>${highlighted ?? escapeHtml(code)}</code></pre></div>`
 }
 
 function hostOf(url: string): string {
@@ -135,15 +138,15 @@ export function createMarkdownRenderer(options: { math?: MathEngine | null; high
     // A placeholder, never an <img>: the model chose this URL, so it loads only on a click.
     return (
       `<button type="button" class="md-image" data-src="${escapeHtml(src)}" data-host="${escapeHtml(host)}"` +
-      ` data-alt="${escapeHtml(alt)}" title="${escapeHtml(`Load image from ${src}`)}"` +
-      ` aria-label="${escapeHtml(`Load image${alt ? ` “${alt}”` : ''} from ${host || src}`)}"></button>`
+      ` data-alt="${escapeHtml(alt)}" title="${escapeHtml(renderNow('markdown.loadImageTitle', { src }))}"` +
+      ` aria-label="${escapeHtml(alt ? renderNow('markdown.loadImageAlt', { alt, host: host || src }) : renderNow('markdown.loadImage', { host: host || src }))}"></button>`
     )
   }
-  // A named checkbox (screen readers announce its state); English, like the other Markdown controls.
+  // A named checkbox (screen readers announce its state), in the page's language.
   rules.task_checkbox = (tokens, idx) =>
     (tokens[idx]!.meta as { checked: boolean }).checked
-      ? '<input type="checkbox" class="md-task-box" disabled checked aria-label="Done">'
-      : '<input type="checkbox" class="md-task-box" disabled aria-label="Not done">'
+      ? `<input type="checkbox" class="md-task-box" disabled checked aria-label="${escapeHtml(renderNow('markdown.taskDone'))}">`
+      : `<input type="checkbox" class="md-task-box" disabled aria-label="${escapeHtml(renderNow('markdown.taskOpen'))}">`
   rules.code_block = (tokens, idx) => codeBlock(tokens[idx]!.content, '', null)
   rules.fence = (tokens, idx, _options, rawEnv) => {
     const env = (rawEnv ?? {}) as RenderEnv

@@ -148,3 +148,21 @@ describe('raw HTML is text', () => {
     expect(render('<script>alert(1)</script>\n\nhi <img src=x onerror=alert(1)> <b>b</b>')).toMatchInlineSnapshot(`"<p>&lt;script&gt;alert(1)&lt;/script&gt;</p><p>hi &lt;img src=x onerror=alert(1)&gt; &lt;b&gt;b&lt;/b&gt;</p>"`)
   })
 })
+
+describe('controls inside rendered Markdown speak the page’s language', () => {
+  it('labels the copy button, image placeholders and task boxes in Chinese when the page is Chinese', async () => {
+    const { setCurrentLocale } = await import('../../../src/locales')
+    const source = '```js\nx\n```\n\n![猫](https://img.example/cat.png)\n\n- [x] done\n- [ ] open\n'
+    try {
+      setCurrentLocale('zh-CN')
+      const html = fullRenderer().render(source)
+      expect(html).toContain('aria-label="复制代码"')
+      expect(html).toContain('aria-label="从 img.example 加载图片“猫”"')
+      expect(html).toContain('aria-label="已完成"')
+      expect(html).toContain('aria-label="未完成"')
+    } finally {
+      setCurrentLocale('en')
+    }
+    expect(fullRenderer().render(source)).toContain('aria-label="Copy code"')
+  })
+})
