@@ -1,6 +1,6 @@
 import { toChatTurns, toMessageError, type ChatTurn, type StreamEvent } from './provider'
 import { newId } from './id'
-import type { ChatMessage, Settings } from './types'
+import type { ChatMessage, Settings, Usage } from './types'
 
 /**
  * An answer's life as pure data: created beside its question (or as a new version of an answer),
@@ -97,6 +97,25 @@ export function failAnswer(answer: ChatMessage, error: unknown): void {
 export function closeAnswer(answer: ChatMessage, now: number): void {
   if (answer.status === 'streaming') answer.status = 'interrupted'
   answer.updatedAt = now
+}
+
+/**
+ * Usage of an answer built by several requests (Continue): tokens add up, and the total is an
+ * estimate as soon as one of its parts was.
+ */
+export function addUsage(earlier: Usage, later: Usage): Usage {
+  const sum = (a: number | undefined, b: number | undefined) => (a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0))
+  const total: Usage = {
+    promptTokens: earlier.promptTokens + later.promptTokens,
+    completionTokens: earlier.completionTokens + later.completionTokens,
+    totalTokens: earlier.totalTokens + later.totalTokens,
+  }
+  const reasoningTokens = sum(earlier.reasoningTokens, later.reasoningTokens)
+  const cachedPromptTokens = sum(earlier.cachedPromptTokens, later.cachedPromptTokens)
+  if (reasoningTokens !== undefined) total.reasoningTokens = reasoningTokens
+  if (cachedPromptTokens !== undefined) total.cachedPromptTokens = cachedPromptTokens
+  if (earlier.estimated || later.estimated) total.estimated = true
+  return total
 }
 
 /** Retry is offered on the last answer once it failed, stopped or was cut off. */

@@ -169,7 +169,6 @@ export const useChatStore = defineStore('chat', () => {
     messages.value = visibleBranch(next)
   }
 
-  /** The turns sent for the message at `index` of the branch: the history before it. */
   /** The turns sent for the answer at `index` of the branch on screen. */
   function historyTurns(index: number, systemPrompt: string): History['turns'] {
     return historyFor(messages.value.slice(0, index), index, active.value, systemPrompt).turns
@@ -350,6 +349,8 @@ export const useChatStore = defineStore('chat', () => {
     const now = Date.now()
     const seq = nextSeq(tree.value)
     const question: ChatMessage = { ...newTurn(conversation.id, seq, text, settings, now, old.parentId ?? null).question, selectedAt: now }
+    // The edit changes the typed text; files attached to the question go with the new version.
+    if (old.attachments && old.attachments.length > 0) question.attachments = old.attachments.map((a) => ({ ...a }))
     const answer = reactive(newAnswer(question, seq + 1, settings, now))
     setTree([...tree.value, question, toRaw(answer)])
     conversation.updatedAt = now

@@ -3,7 +3,7 @@ import { ref } from 'vue'
 import type { ChatMessage, Conversation, Settings } from '../core/types'
 import { estimateUsage, streamChat, type ChatTurn } from '../core/provider'
 import { toPlainData } from '../core/persistence'
-import { applyStreamEvent, closeAnswer, failAnswer } from '../core/answer'
+import { addUsage, applyStreamEvent, closeAnswer, failAnswer } from '../core/answer'
 import { requestPersistentStorage } from '../browser/storage'
 import { useConversationsStore } from './conversations'
 import { useSavesStore } from './saves'
@@ -75,6 +75,10 @@ export const useStreamsStore = defineStore('streams', () => {
     }
     streams.set(conversation.id, live)
     streamingIds.value.push(conversation.id)
+    // A continued answer already holds text and usage: this request's part is counted on its own
+    // and added, so the answer shows what all of its requests cost.
+    const earlier = { usage: answer.usage, content: answer.content.length, reasoning: answer.reasoning.length }
+    delete answer.usage
 
     const done = (async () => {
       try {
@@ -95,7 +99,7 @@ export const useStreamsStore = defineStore('streams', () => {
         failAnswer(answer, error)
       } finally {
         closeAnswer(answer, Date.now())
-        recordEnd(answer, turns)
+        recordEnd(answer, turns, earlier)
         clearTimeout(live.saveTimer)
         // The composer is free again at once; the final save below still finishes before the lock
         // (and so other tabs' read-only state) is released.
@@ -120,11 +124,13 @@ export const useStreamsStore = defineStore('streams', () => {
   }
 
   /** Ends the answer's timing; a server that reported no usage gets an estimate, marked as one. */
-  function recordEnd(answer: ChatMessage, turns: ChatTurn[]): void {
+  function recordEnd(answer: ChatMessage, turns: ChatTurn[], earlier: { usage?: ChatMessage['usage']; content: number; reasoning: number }): void {
     if (answer.timing !== undefined) answer.timing.endedAt = Date.now()
-    if (answer.usage === undefined && (answer.content !== '' || answer.reasoning !== '')) {
-      answer.usage = estimateUsage(turns.map((t) => t.content).join('\n'), answer.reasoning + answer.content)
+    const added = answer.reasoning.slice(earlier.reasoning) + answer.content.slice(earlier.content)
+    if (answer.usage === undefined && added !== '') {
+      answer.usage = estimateUsage(turns.map((t) => t.content).join('\n'), added)
     }
+    if (earlier.usage !== undefined) answer.usage = answer.usage ? addUsage(earlier.usage, answer.usage) : earlier.usage
   }
 
   /** Real history now exists: ask the browser not to evict it (once per tab). */

@@ -294,4 +294,46 @@ describe('chat store', () => {
     await vi.waitFor(() => expect(writes).toBe(1), { timeout: 2000 })
     expect((await repository.getSettings())?.systemPrompt).toBe('be brief')
   })
+  it('Continue adds its request\'s usage to the answer\'s, server-reported or estimated', async () => {
+    const { chat, streams } = await configured()
+    const usage = (prompt: number, completion: number) => ({ prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion })
+    stubFetch(() => streamed([sse([chunk('first part', { finish_reason: 'length' }), { choices: [], usage: usage(10, 100) }])]))
+    await chat.send('q')
+    await streams.settled()
+    expect(chat.messages[1]!.usage).toMatchObject({ promptTokens: 10, completionTokens: 100, totalTokens: 110 })
+
+    stubFetch(() => streamed([sse([chunk(' and more', { finish_reason: 'stop' }), { choices: [], usage: usage(120, 20) }])]))
+    expect(await chat.continueAnswer(chat.messages[1]!.id)).toBe(true)
+    await streams.settled()
+    expect(chat.messages[1]!.content).toBe('first part and more')
+    expect(chat.messages[1]!.usage).toEqual({ promptTokens: 130, completionTokens: 120, totalTokens: 250 })
+
+    // A continue the server reports nothing for: only its new text is estimated, and the sum says so.
+    stubFetch(() => streamed([sse([chunk('x'.repeat(60), { finish_reason: 'length' }), { choices: [], usage: usage(10, 100) }])]))
+    await chat.newConversation()
+    await chat.send('q2')
+    await streams.settled()
+    stubFetch(() => streamed([sse([chunk(' tail', { finish_reason: 'stop' })])]))
+    await chat.continueAnswer(chat.messages[1]!.id)
+    await streams.settled()
+    const total = chat.messages[1]!.usage!
+    expect(total.estimated).toBe(true)
+    expect(total.completionTokens).toBeGreaterThan(100)
+    expect(total.completionTokens).toBeLessThan(110)
+  })
+
+  it('an edited question keeps its attachments and sends them with the new version', async () => {
+    const { chat, streams } = await configured()
+    stubFetch(() => streamed([sse([chunk('ok', { finish_reason: 'stop' })])]))
+    await chat.send('look at this', [{ id: 'a1', name: 'notes.md', text: 'ATTACHED-BODY', source: 'file' as const }])
+    await streams.settled()
+    const question = chat.messages[0]!
+    expect(await chat.editQuestion(question.id, 'look again')).toBe(true)
+    await streams.settled()
+    expect(chat.messages[0]!.content).toBe('look again')
+    expect(chat.messages[0]!.attachments).toEqual([{ id: 'a1', name: 'notes.md', text: 'ATTACHED-BODY', source: 'file' as const }])
+    expect(JSON.stringify(requests.at(-1)!.body.messages)).toContain('ATTACHED-BODY')
+    const stored = await repository.listMessages(chat.activeId!)
+    expect(stored.filter((m) => m.role === 'user' && m.attachments?.length === 1)).toHaveLength(2)
+  })
 })
