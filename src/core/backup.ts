@@ -131,6 +131,8 @@ function backupMessage(m: ChatMessage): BackupMessage {
   if (m.usage !== undefined) {
     const usage: Usage = { promptTokens: m.usage.promptTokens, completionTokens: m.usage.completionTokens, totalTokens: m.usage.totalTokens }
     if (m.usage.reasoningTokens !== undefined) usage.reasoningTokens = m.usage.reasoningTokens
+    if (m.usage.cachedPromptTokens !== undefined) usage.cachedPromptTokens = m.usage.cachedPromptTokens
+    if (m.usage.estimated === true) usage.estimated = true
     out.usage = usage
   }
   if (m.error !== undefined) {
@@ -169,6 +171,7 @@ function backupSettings(settings: BackupSettings): BackupSettings {
   if (settings.language !== undefined) out.language = settings.language
   if (settings.theme !== undefined) out.theme = settings.theme
   if (settings.autoTitle !== undefined) out.autoTitle = settings.autoTitle
+  if (settings.prices !== undefined && Object.keys(settings.prices).length > 0) out.prices = structuredClone(settings.prices)
   return out
 }
 

@@ -184,6 +184,7 @@ const EXPECTED_KEY: Record<Exclude<Expected, { type: 'one-of' | 'literal' }>['ty
   'session-object': 'import.expected.sessionObject',
   id: 'import.expected.id',
   'betterchatgpt-version': 'import.expected.betterchatgptVersion',
+  'hour-ranges': 'import.expected.hourRanges',
 }
 
 type ProblemOf<P extends ImportProblem['problem']> = Extract<ImportProblem, { problem: P }>

@@ -341,6 +341,7 @@ export const en = {
       boolean: 'true or false',
       object: 'an object',
       conversationList: 'a list of conversations',
+      hourRanges: 'a list of [start, end] hours from 0 to 24',
       conversationObject: 'a conversation object',
       messageList: 'a list of messages',
       messageObject: 'a message object',

@@ -333,6 +333,7 @@ export const zhCN: Messages = {
       boolean: 'true 或 false',
       object: '对象',
       conversationList: '对话列表',
+      hourRanges: '[开始, 结束] 小时（0 到 24）的列表',
       conversationObject: '对话对象',
       messageList: '消息列表',
       messageObject: '消息对象',

@@ -93,6 +93,31 @@ describe('backup round trip', () => {
     target.close()
   })
 
+  it('carries edited prices and cached-token usage, and restores them checked', async () => {
+    const repo = await openTestRepository()
+    await seed(repo)
+    const prices = {
+      'deepseek-chat': { currency: 'CNY', input: 2, cachedInput: 0.5, output: 8, offPeak: { input: 1, output: 4, peakHoursUtc: [[0, 16]] as [number, number][] } },
+    }
+    await repo.putSettings({ ...(await repo.getSettings())!, prices })
+    await repo.saveMessage(msg('older', 1, { usage: { promptTokens: 10, completionTokens: 5, totalTokens: 15, cachedPromptTokens: 8, estimated: true } }))
+    const text = await backupText(repo)
+    expect(JSON.parse(text).settings.prices).toEqual(prices)
+    const target = await openTestRepository()
+    await restore(target, text)
+    expect((await target.getSettings())?.prices).toEqual(prices)
+    const restored = (await target.listMessages('older')).find((m) => m.seq === 1)
+    expect(restored?.usage).toEqual({ promptTokens: 10, completionTokens: 5, totalTokens: 15, cachedPromptTokens: 8, estimated: true })
+    // A price that is not a number is refused by name, before anything is written.
+    const bad = text.replace('"output": 8', '"output": "eight"')
+    const empty = await openTestRepository()
+    await expect(restore(empty, bad)).rejects.toThrow(/settings\.prices\["deepseek-chat"\]\.output|prices/)
+    expect(await empty.listConversations()).toEqual([])
+    repo.close()
+    target.close()
+    empty.close()
+  })
+
   it('records the last backup under its KV_KEYS key', () => {
     expect(LAST_BACKUP_KEY).toBe(KV_KEYS.lastBackupAt)
     expect(LAST_BACKUP_KEY).toBe('lastBackupAt')

@@ -27,7 +27,7 @@ export type Expected =
         | 'string' | 'non-empty-string' | 'number' | 'whole-number' | 'non-negative-whole-number' | 'boolean'
         | 'object' | 'conversation-list' | 'conversation-object' | 'message-list' | 'message-object'
         | 'message-text' | 'content-part' | 'role-string' | 'chat-list' | 'chat-object' | 'chats'
-        | 'session-list' | 'session-object' | 'id' | 'betterchatgpt-version'
+        | 'session-list' | 'session-object' | 'id' | 'betterchatgpt-version' | 'hour-ranges'
     }
   /** One of these strings. */
   | { type: 'one-of'; values: readonly string[] }

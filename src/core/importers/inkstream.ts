@@ -4,7 +4,7 @@
  * JSON path of the offending field.
  */
 import { BACKUP_FORMAT, BACKUP_VERSION, CONVERSATION_KEYS, MESSAGE_KEYS, PARAM_NAMES, extraFields, type BackupSettings } from '../backup'
-import type { ChatMessage, ContinueMethod, Conversation, ErrorKind, GenerationParams, MessageError, MessageStatus, Role, Usage } from '../types'
+import type { ChatMessage, ContinueMethod, Conversation, ErrorKind, GenerationParams, MessageError, MessageStatus, ModelPrice, Role, Usage } from '../types'
 import {
   expectedAt,
   importError,
@@ -93,7 +93,42 @@ function readUsage(obj: JsonObject, path: string): Usage {
     totalTokens: readNumber(obj, 'totalTokens', path),
   }
   if (field(obj, 'reasoningTokens') !== undefined) usage.reasoningTokens = readNumber(obj, 'reasoningTokens', path)
+  if (field(obj, 'cachedPromptTokens') !== undefined) usage.cachedPromptTokens = readNumber(obj, 'cachedPromptTokens', path)
+  if (field(obj, 'estimated') !== undefined) usage.estimated = readBoolean(obj, 'estimated', path)
   return usage
+}
+
+function readRates(obj: JsonObject, path: string): { input: number; cachedInput?: number; output: number } {
+  const rates: { input: number; cachedInput?: number; output: number } = { input: readNumber(obj, 'input', path), output: readNumber(obj, 'output', path) }
+  if (field(obj, 'cachedInput') !== undefined) rates.cachedInput = readNumber(obj, 'cachedInput', path)
+  return rates
+}
+
+function readHours(raw: Json | undefined, path: string): [number, number][] {
+  if (!Array.isArray(raw)) return expected(path, { type: 'hour-ranges' }, raw)
+  return raw.map((pair, i) => {
+    const at = pathOf(path, i)
+    const ok = Array.isArray(pair) && pair.length === 2 && pair.every((h) => typeof h === 'number' && Number.isInteger(h) && h >= 0 && h <= 24)
+    if (!ok) return expected(at, { type: 'hour-ranges' }, pair)
+    return [pair[0] as number, pair[1] as number]
+  })
+}
+
+/** The prices the user edited: model id → price, every figure checked. */
+function readPrices(obj: JsonObject, path: string): Record<string, ModelPrice> {
+  const out: Record<string, ModelPrice> = {}
+  for (const model of Object.keys(obj)) {
+    const at = pathOf(path, model)
+    const raw = readObject(obj, model, path)
+    const price: ModelPrice = { currency: readString(raw, 'currency', at, { nonEmpty: true }), ...readRates(raw, at) }
+    if (field(raw, 'offPeak') !== undefined) {
+      const offPeakAt = pathOf(at, 'offPeak')
+      const offPeak = readObject(raw, 'offPeak', at)
+      price.offPeak = { ...readRates(offPeak, offPeakAt), peakHoursUtc: readHours(field(offPeak, 'peakHoursUtc'), pathOf(offPeakAt, 'peakHoursUtc')) }
+    }
+    out[model] = price
+  }
+  return out
 }
 
 function readError(obj: JsonObject, path: string): MessageError {
@@ -157,6 +192,7 @@ function readSettings(raw: JsonObject, path: string): BackupSettings {
   }
   if (field(raw, 'theme') !== undefined) out.theme = readOneOf(raw, 'theme', path, THEMES)
   if (field(raw, 'autoTitle') !== undefined) out.autoTitle = readBoolean(raw, 'autoTitle', path)
+  if (field(raw, 'prices') !== undefined) out.prices = readPrices(readObject(raw, 'prices', path), pathOf(path, 'prices'))
   // An `apiKey` someone added by hand is ignored: a backup never carries a key into storage.
   return out
 }
