@@ -24,6 +24,10 @@ test('old answers render as Markdown when scrolled near, and only then', async (
   await expect(first.locator('h1, h2, h3, table, pre')).toHaveCount(0)
   const rawLength = ((await first.textContent()) ?? '').length
   expect(rawLength).toBeGreaterThan(100)
+  // Nor are its toolbar and usage line: the few elements of a far message are its text.
+  await expect(answers(page).first().getByTestId('message-copy')).toHaveCount(0)
+  await expect(answers(page).first().getByTestId('message-usage')).toHaveCount(0)
+  await expect(answers(page).last().getByTestId('message-copy')).toHaveCount(1)
   // The newest answer is rendered at once.
   await expect(answers(page).last().getByTestId('message-content').locator('h1, h2, h3').first()).toBeVisible()
 
@@ -32,4 +36,6 @@ test('old answers render as Markdown when scrolled near, and only then', async (
   })
   await expect(first).not.toHaveClass(/md-plain/)
   await expect(first.locator('h1, h2, h3').first()).toBeVisible()
+  await expect(answers(page).first().getByTestId('message-copy')).toHaveCount(1)
+  await expect(answers(page).first().getByTestId('message-usage')).toBeVisible()
 })
