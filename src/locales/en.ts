@@ -134,6 +134,13 @@ export const en = {
     whole: 'Enter a whole number.',
     range: 'Between {min} and {max}.',
   },
+  keys: {
+    remembered: 'This key belongs to {origin}: saved in this browser, sent only there.',
+    session: 'This key belongs to {origin}: kept until this tab closes, sent only there.',
+    noOrigin: 'Enter a valid base URL first: each key belongs to one endpoint.',
+    sessionOnly: 'This session only (not saved in this browser)',
+    forget: 'Forget this key',
+  },
   settings: {
     title: 'Settings',
     close: 'Close settings',
@@ -143,8 +150,6 @@ export const en = {
     keyOptional: 'Optional for this provider',
     show: 'Show',
     hide: 'Hide',
-    keyNote: 'Kept only in this browser and sent only to {target}.',
-    keyTargetFallback: 'the base URL below',
     baseUrl: 'Base URL',
     baseUrlNote: 'Requests go to',
     baseUrlPattern: '(base URL)/chat/completions',
@@ -421,7 +426,7 @@ export const en = {
       oneOfThemWas: '{n} of them was',
       someOfThemWere: '{n} of them were',
       skipped: ' Not imported: {skipped}.',
-      settingsRestored: ' Settings from the backup were applied; the API key is never in a backup, so enter it in Settings.',
+      settingsRestored: ' Settings from the backup were applied, except the endpoint: provider, base URL, model and API key stay as set in this browser.',
     },
     busy: {
       backup: 'Preparing the backup…',

@@ -132,6 +132,13 @@ export const zhCN: Messages = {
     whole: '请输入整数。',
     range: '应在 {min} 到 {max} 之间。',
   },
+  keys: {
+    remembered: '这个密钥属于 {origin}：保存在这个浏览器中，只发送给它。',
+    session: '这个密钥属于 {origin}：只保留到这个标签页关闭，只发送给它。',
+    noOrigin: '请先填写有效的 Base URL：每个密钥只属于一个接口地址。',
+    sessionOnly: '仅本次会话（不保存在这个浏览器中）',
+    forget: '忘记这个密钥',
+  },
   settings: {
     title: '设置',
     close: '关闭设置',
@@ -141,8 +148,6 @@ export const zhCN: Messages = {
     keyOptional: '这个服务商可不填',
     show: '显示',
     hide: '隐藏',
-    keyNote: '只保存在这个浏览器中，只发送给 {target}。',
-    keyTargetFallback: '下面的 Base URL',
     baseUrl: 'Base URL',
     baseUrlNote: '请求发往',
     baseUrlPattern: '（Base URL）/chat/completions',
@@ -411,7 +416,7 @@ export const zhCN: Messages = {
       oneOfThemWas: '其中 {n} 个',
       someOfThemWere: '其中 {n} 个',
       skipped: '未导入：{skipped}。',
-      settingsRestored: '已应用备份中的设置；备份中从不包含 API 密钥，请在设置中填写。',
+      settingsRestored: '已应用备份中的设置，接口除外：服务商、Base URL、模型和 API 密钥保持这个浏览器中的设置。',
     },
     busy: {
       backup: '正在准备备份…',
