@@ -228,6 +228,7 @@ export const en = {
       other: 'The request failed (HTTP {status}).',
     },
     network: {
+      redirect: '{base} redirected the request to another address. The redirect was refused, so your API key went nowhere else. Check the base URL in Settings.',
       cors: 'Blocked by the browser: CORS (跨域). {base} answered, but without the headers that let a web page read the answer. ',
       dropped: 'The connection to {base} dropped before the answer finished; it is incomplete. Retry to get a full answer.',
       unreachable: 'Could not reach {base}: offline, wrong URL, or the endpoint does not allow browser access (CORS).',

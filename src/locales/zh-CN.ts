@@ -225,6 +225,7 @@ export const zhCN: Messages = {
       other: '请求失败（HTTP {status}）。',
     },
     network: {
+      redirect: '{base} 把请求重定向到了另一个地址。已拒绝跟随重定向，你的 API 密钥没有发往别处。请检查设置中的 Base URL。',
       cors: '被浏览器拦截：CORS (跨域)。{base} 有响应，但没有允许网页读取响应的 CORS 头。',
       dropped: '与 {base} 的连接在回答结束前断开了；回答不完整。重试以获得完整回答。',
       unreachable: '无法连接到 {base}：可能已离线、地址有误，或该接口不允许浏览器访问（CORS 跨域）。',
