@@ -310,6 +310,9 @@ export const en = {
     where: '{format}, {path}',
     problem: {
       emptyFile: 'The file is empty, so there is nothing to import.',
+      tooManyMegabytes: 'The file is {count} MB; one import takes at most {limit} MB.',
+      tooManyConversations: 'The file holds {count} conversations; one import takes at most {limit}. Split it into smaller files.',
+      tooManyMessages: 'The file holds {count} messages; one import takes at most {limit}. Split it into smaller files.',
       binary: 'This is not a text file (it contains binary data). Choose a conversation.txt or a JSON backup.',
       jsonTruncated: '{format}, line {line}: the JSON ends too early, so the file is probably truncated ({detail}).',
       jsonInvalid: '{format}: this is not valid JSON ({detail}).',

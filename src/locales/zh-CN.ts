@@ -305,6 +305,9 @@ export const zhCN: Messages = {
     where: '{format}，{path}',
     problem: {
       emptyFile: '文件是空的，没有可导入的内容。',
+      tooManyMegabytes: '文件大小为 {count} MB；一次最多导入 {limit} MB。',
+      tooManyConversations: '文件包含 {count} 个对话；一次最多导入 {limit} 个。请拆分成较小的文件。',
+      tooManyMessages: '文件包含 {count} 条消息；一次最多导入 {limit} 条。请拆分成较小的文件。',
       binary: '这不是文本文件（其中包含二进制数据）。请选择 conversation.txt 或 JSON 备份。',
       jsonTruncated: '{format}，第 {line} 行：JSON 提前结束，文件可能被截断了（{detail}）。',
       jsonInvalid: '{format}：这不是有效的 JSON（{detail}）。',

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { LAST_BACKUP_KEY, backupFileName, buildBackup, formatAllTranscripts, restorableSettings, serializeBackup } from '../core/backup'
 import type { BackupSettings } from '../core/backup'
-import { describeImportTexts, importText } from '../core/importers'
+import { checkImportBytes, describeImportTexts, importText } from '../core/importers'
 import type { ImportSource } from '../core/importers'
 import { countText, dataFailureTexts, type DataAction } from '../core/errorText'
 import type { Text } from '../locales'
@@ -119,6 +119,8 @@ export const useBackupStore = defineStore('backup', () => {
     await run(
       'import',
       async () => {
+        // A huge file is refused before it is read into memory.
+        checkImportBytes(file.size)
         const result = importText(await file.text(), { only })
         const repository = await openRepository()
         // Never the endpoint or a key: a file cannot move where this browser's requests (and keys) go.
