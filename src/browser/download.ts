@@ -1,12 +1,12 @@
 import type { TextFile } from '../core/types'
-import { safeDownloadName } from '../core/fileName'
 
 /** Saves text as a UTF-8 file through a Blob link: no network request, and the page never navigates. */
 export function downloadText(fileName: string, text: string, type = 'text/plain;charset=utf-8'): void {
   const url = URL.createObjectURL(new Blob([text], { type }))
   const link = document.createElement('a')
   link.href = url
-  link.download = safeDownloadName(fileName)
+  // Names are made safe where they are built (core/fileName, fixed names otherwise).
+  link.download = fileName
   link.rel = 'noopener'
   link.style.display = 'none'
   document.body.append(link)

@@ -135,11 +135,11 @@ export const en = {
     range: 'Between {min} and {max}.',
   },
   keys: {
-    remembered: 'This key belongs to {origin}: saved in this browser, sent only there.',
-    session: 'This key belongs to {origin}: kept until this tab closes, sent only there.',
-    noOrigin: 'Enter a valid base URL first: each key belongs to one endpoint.',
-    sessionOnly: 'This session only (not saved in this browser)',
-    forget: 'Forget this key',
+    remembered: 'Sent only to {origin}; saved in this browser.',
+    session: 'Sent only to {origin}; kept until this tab closes.',
+    noOrigin: 'Enter a valid base URL first: a key belongs to one endpoint.',
+    sessionOnly: 'This session only',
+    forget: 'Forget key',
   },
   settings: {
     title: 'Settings',

@@ -133,11 +133,11 @@ export const zhCN: Messages = {
     range: '应在 {min} 到 {max} 之间。',
   },
   keys: {
-    remembered: '这个密钥属于 {origin}：保存在这个浏览器中，只发送给它。',
-    session: '这个密钥属于 {origin}：只保留到这个标签页关闭，只发送给它。',
-    noOrigin: '请先填写有效的 Base URL：每个密钥只属于一个接口地址。',
-    sessionOnly: '仅本次会话（不保存在这个浏览器中）',
-    forget: '忘记这个密钥',
+    remembered: '只发送给 {origin}；保存在这个浏览器中。',
+    session: '只发送给 {origin}；保留到这个标签页关闭。',
+    noOrigin: '请先填写有效的 Base URL：密钥只属于一个接口地址。',
+    sessionOnly: '仅本次会话',
+    forget: '忘记密钥',
   },
   settings: {
     title: '设置',

@@ -1,47 +1,43 @@
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { computed, ref, watch, type Ref } from 'vue'
 import {
-  forgetSecret, parseRing, persistenceOf, placeSecret, secretFor,
+  endpointOrigin, forgetSecret, legacyKeyTarget, parseRing, persistenceOf, placeSecret, secretFor,
   type SecretPersistence, type SecretRings,
 } from '../core/keys'
 import { KV_KEYS, type Repository } from '../core/persistence'
+import type { Settings } from '../core/types'
 import { readSessionSecrets, writeSessionSecrets } from '../browser/sessionSecrets'
 import { openRepository } from './repository'
 
 /**
  * API keys by endpoint origin: remembered ones in IndexedDB (`kv` → `apiKeys`), "this session
- * only" ones in this tab's sessionStorage. The settings store asks for the key of the endpoint in
- * use; nothing else reads them.
+ * only" ones in this tab's sessionStorage. Bound to the settings once they are read, it keeps
+ * `settings.apiKey` equal to the key of the endpoint in use, so a request only ever carries the
+ * key entered for its own origin. A chunk of its own, fetched while the database opens.
  */
 export const useKeysStore = defineStore('keys', () => {
   const rings = ref<SecretRings>({ remembered: {}, session: {} })
   /** How a key typed for an endpoint without one is kept (the last choice made in this tab). */
   const preferred = ref<SecretPersistence>('remember')
-  /** A remembered key that could not be written; shown in Settings, the key still works in this tab. */
+  /** A remembered key that could not be written; the key still works in this tab. */
   const saveError = ref('')
+  const bound = ref<Ref<Settings>>()
+
+  /** The origin the API key field belongs to (`''` while the base URL is not a usable URL). */
+  const origin = computed(() => endpointOrigin(bound.value?.value.baseUrl ?? ''))
+  /** Whether the current endpoint's key is remembered in this browser or kept for this session only. */
+  const persistence = computed<SecretPersistence>(() => persistenceOf(rings.value, origin.value) ?? preferred.value)
 
   let source: Repository | undefined
   let saving: Promise<void> = Promise.resolve()
+  /** Set while `apiKey` is replaced by another endpoint's key, which is not a user edit. */
+  let switching = false
 
-  /** Reads both rings; a ring that cannot be read counts as empty (never as a reason to overwrite). */
-  async function load(repository: Repository | undefined): Promise<void> {
-    source = repository
-    let remembered: Record<string, string> = {}
-    try {
-      if (repository) remembered = parseRing(await repository.getValue(KV_KEYS.apiKeys))
-    } catch {
-      // Storage unavailable: keys typed now live in memory for this tab.
-    }
-    rings.value = { remembered, session: readSessionSecrets() }
-  }
-
-  function keyFor(origin: string): string {
-    return secretFor(rings.value, origin)
-  }
-
-  /** Where the key of `origin` is kept; for an origin without a key, the way a new one will be. */
-  function persistenceFor(origin: string): SecretPersistence {
-    return persistenceOf(rings.value, origin) ?? preferred.value
+  function show(key: string): void {
+    if (!bound.value) return
+    switching = true
+    bound.value.value.apiKey = key
+    switching = false
   }
 
   function commit(next: SecretRings, rememberedChanged: boolean): void {
@@ -57,27 +53,76 @@ export const useKeysStore = defineStore('keys', () => {
       )
   }
 
-  /** Sets (or with `''` removes) the key of `origin`, kept the way that origin's key is kept. */
-  function setKey(origin: string, key: string): void {
-    if (origin === '') return
+  function setKey(key: string): void {
+    const at = origin.value
+    if (at === '') return
     const before = rings.value
-    const next = placeSecret(before, origin, key, persistenceFor(origin))
-    commit(next, next.remembered !== before.remembered && JSON.stringify(next.remembered) !== JSON.stringify(before.remembered))
+    const next = placeSecret(before, at, key, persistence.value)
+    commit(next, JSON.stringify(next.remembered) !== JSON.stringify(before.remembered))
   }
 
-  /** Moves the key of `origin` to `persistence` (or sets how the next key typed for it is kept). */
-  function setPersistence(origin: string, persistence: SecretPersistence): void {
-    preferred.value = persistence
-    const key = keyFor(origin)
-    if (origin === '' || key === '') return
-    const before = rings.value
-    commit(placeSecret(before, origin, key, persistence), true)
+  /**
+   * Reads both rings, moves an older build's single key to its origin, and from then on keeps
+   * `settings.apiKey` in step with the endpoint. Returns an old key that could not be moved (its
+   * base URL has no origin): the settings record keeps it as it was, and it is never sent.
+   */
+  async function bind(settings: Ref<Settings>, repository: Repository | undefined, stored: Partial<Settings> | undefined): Promise<string | undefined> {
+    source = repository
+    let remembered: Record<string, string> = {}
+    try {
+      if (repository) remembered = parseRing(await repository.getValue(KV_KEYS.apiKeys))
+    } catch {
+      // Storage unavailable: keys typed now live in memory for this tab.
+    }
+    rings.value = { remembered, session: readSessionSecrets() }
+    const unmoved = repository && stored ? await migrateLegacyKey(repository, stored) : undefined
+    bound.value = settings
+    show(secretFor(rings.value, origin.value))
+    watch(origin, (next) => show(secretFor(rings.value, next)), { flush: 'sync' })
+    watch(
+      () => settings.value.apiKey,
+      (key) => {
+        if (!switching) setKey(key)
+      },
+      { flush: 'sync' },
+    )
+    return unmoved
   }
 
-  /** Removes the key of `origin` from this browser and this tab. */
-  function forget(origin: string): void {
-    if (origin === '') return
-    commit(forgetSecret(rings.value, origin), true)
+  /**
+   * Builds before per-endpoint keys kept one `apiKey` in Settings: it moves to the origin of the
+   * base URL it was used with, and leaves the settings record, in one transaction.
+   */
+  async function migrateLegacyKey(repository: Repository, stored: Partial<Settings>): Promise<string | undefined> {
+    const legacy = legacyKeyTarget(stored)
+    if (legacy === null) return typeof stored.apiKey === 'string' && stored.apiKey.trim() !== '' ? stored.apiKey : undefined
+    const { apiKey: _moved, ...rest } = stored
+    const remembered = { ...rings.value.remembered }
+    // A key entered for this origin since (in a newer tab) wins over the old one.
+    if (remembered[legacy.origin] === undefined && rings.value.session[legacy.origin] === undefined) remembered[legacy.origin] = legacy.key
+    rings.value = { ...rings.value, remembered }
+    try {
+      await repository.putValues({ [KV_KEYS.apiKeys]: remembered, [KV_KEYS.settings]: rest })
+      return undefined
+    } catch {
+      // The old record stays as it was; the key works in this tab and moves next time.
+      return legacy.key
+    }
+  }
+
+  /** Keeps the current endpoint's key for this tab only (`session`) or in this browser (`remember`). */
+  function choosePersistence(next: SecretPersistence): void {
+    preferred.value = next
+    const key = secretFor(rings.value, origin.value)
+    if (origin.value === '' || key === '') return
+    commit(placeSecret(rings.value, origin.value, key, next), true)
+  }
+
+  /** Forgets the current endpoint's key everywhere it was kept; the next request carries none. */
+  function forget(): void {
+    if (origin.value === '') return
+    commit(forgetSecret(rings.value, origin.value), true)
+    show('')
   }
 
   /** Resolves once every remembered-key change so far is written. */
@@ -85,5 +130,5 @@ export const useKeysStore = defineStore('keys', () => {
     return saving
   }
 
-  return { rings, preferred, saveError, load, keyFor, persistenceFor, setKey, setPersistence, forget, whenSaved }
+  return { rings, preferred, saveError, origin, persistence, bind, choosePersistence, forget, whenSaved }
 })

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createRepository, KV_KEYS, type Repository } from '../../../src/core/persistence'
 import { DEFAULT_SETTINGS } from '../../../src/core/provider'
 import { openStores } from './harness'
+import { useKeysStore } from '../../../src/stores/keys'
 
 const KEY_A = 'sk-canary-endpoint-a-0001'
 const KEY_B = 'sk-canary-endpoint-b-0002'
@@ -99,9 +100,9 @@ describe('keys per endpoint', () => {
     Object.assign(stores.settings.settings, { baseUrl: A, apiKey: KEY_A, model: 'm' })
     await stores.settings.whenSaved()
     expect(await dump()).toContain(KEY_A)
-    stores.settings.chooseKeyPersistence('session')
+    useKeysStore().choosePersistence('session')
     await stores.settings.whenSaved()
-    expect(stores.settings.keyPersistence).toBe('session')
+    expect(useKeysStore().persistence).toBe('session')
     expect(await dump()).not.toContain(KEY_A)
     expect(sessionStorage.getItem('inkstream.sessionKeys')).toContain(KEY_A)
     // A key typed now for another endpoint follows the last choice.
@@ -122,7 +123,7 @@ describe('keys per endpoint', () => {
     stores.settings.chooseProvider('ollama')
     Object.assign(stores.settings.settings, { baseUrl: A, apiKey: KEY_A, model: 'm' })
     await stores.settings.whenSaved()
-    stores.settings.forgetKey()
+    useKeysStore().forget()
     await stores.settings.whenSaved()
     expect(stores.settings.settings.apiKey).toBe('')
     expect(await dump()).not.toContain(KEY_A)
