@@ -40,13 +40,26 @@ export const useKeysStore = defineStore('keys', () => {
     switching = false
   }
 
-  function commit(next: SecretRings, rememberedChanged: boolean): void {
+  /**
+   * Shows `next` and writes its change for `scope`: the session ring whole (it is this tab's), the
+   * remembered ring as a change to that one origin on top of what is stored now, so a key another
+   * tab saved meanwhile for another endpoint is kept, not overwritten by this tab's older copy.
+   */
+  function commit(next: SecretRings, scope: string): void {
+    const before = rings.value.remembered[scope]
     rings.value = next
     writeSessionSecrets(next.session)
-    if (!rememberedChanged) return
-    const snapshot = { ...next.remembered }
+    const after = next.remembered[scope]
+    if (before === after) return
     saving = saving
-      .then(async () => (source ?? (await openRepository())).putValue(KV_KEYS.apiKeys, Object.keys(snapshot).length > 0 ? snapshot : undefined))
+      .then(async () => {
+        await (source ?? (await openRepository())).updateValue(KV_KEYS.apiKeys, (current) => {
+          const ring = parseRing(current)
+          if (after === undefined) delete ring[scope]
+          else ring[scope] = after
+          return Object.keys(ring).length > 0 ? ring : undefined
+        })
+      })
       .then(
         () => void (saveError.value = ''),
         (error: unknown) => void (saveError.value = String(error)),
@@ -56,9 +69,7 @@ export const useKeysStore = defineStore('keys', () => {
   function setKey(key: string): void {
     const at = origin.value
     if (at === '') return
-    const before = rings.value
-    const next = placeSecret(before, at, key, persistence.value)
-    commit(next, JSON.stringify(next.remembered) !== JSON.stringify(before.remembered))
+    commit(placeSecret(rings.value, at, key, persistence.value), at)
   }
 
   /**
@@ -115,13 +126,13 @@ export const useKeysStore = defineStore('keys', () => {
     preferred.value = next
     const key = secretFor(rings.value, origin.value)
     if (origin.value === '' || key === '') return
-    commit(placeSecret(rings.value, origin.value, key, next), true)
+    commit(placeSecret(rings.value, origin.value, key, next), origin.value)
   }
 
   /** Forgets the current endpoint's key everywhere it was kept; the next request carries none. */
   function forget(): void {
     if (origin.value === '') return
-    commit(forgetSecret(rings.value, origin.value), true)
+    commit(forgetSecret(rings.value, origin.value), origin.value)
     show('')
   }
 

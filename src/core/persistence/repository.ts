@@ -71,6 +71,11 @@ export interface Repository {
   /** Writes several `kv` entries in one transaction (`undefined` deletes): all land, or none. */
   putValues(entries: Record<string, unknown>): Promise<void>
   /**
+   * Reads a `kv` entry and writes `update(value)` in one transaction (`undefined` deletes), so a
+   * change another tab made a moment ago is built on, not overwritten. Resolves to what was written.
+   */
+  updateValue<T>(key: string, update: (current: unknown) => T | undefined): Promise<T | undefined>
+  /**
    * Marks answers left `streaming` (by a tab that closed or crashed) as `interrupted`, keeping their
    * text, and returns how many changed. Pass `updatedBefore` (e.g. `Date.now() - 5000`) so an answer
    * another open tab is still streaming, and therefore checkpointed recently, is left alone.
@@ -308,6 +313,16 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
     async putValue(key, value) {
       if (value === undefined) await live().delete('kv', key)
       else await live().put('kv', toPlainData(value), key)
+    },
+
+    async updateValue(key, update) {
+      const tx = live().transaction('kv', 'readwrite')
+      let next: ReturnType<typeof update> = undefined
+      await runInTransaction(tx, async () => {
+        next = update(await tx.store.get(key))
+        await (next === undefined ? tx.store.delete(key) : tx.store.put(toPlainData(next), key))
+      })
+      return next
     },
 
     async putValues(entries) {

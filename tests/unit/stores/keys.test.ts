@@ -134,6 +134,22 @@ describe('keys per endpoint', () => {
     expect(sent).toEqual([{ url: `${A}/chat/completions`, authorization: null }])
   })
 
+  it('two tabs saving keys for different endpoints keep both', async () => {
+    const first = await freshStores()
+    const firstKeys = useKeysStore()
+    const second = await freshStores()
+    first.settings.chooseProvider('custom')
+    second.settings.chooseProvider('custom')
+    first.settings.settings.baseUrl = A
+    first.settings.settings.apiKey = KEY_A
+    await firstKeys.whenSaved()
+    // The second tab loaded before the first saved; its own save must not drop A's key.
+    second.settings.settings.baseUrl = B
+    second.settings.settings.apiKey = KEY_B
+    await second.settings.whenSaved()
+    expect(await repository.getValue(KV_KEYS.apiKeys)).toEqual({ 'http://127.0.0.1:9101': KEY_A, 'http://127.0.0.1:9102': KEY_B })
+  })
+
   it('the one key of an older build moves to the origin it was used with, in one step', async () => {
     await repository.putSettings({ ...DEFAULT_SETTINGS, providerId: 'custom', baseUrl: A, model: 'm', apiKey: KEY_A })
     const stores = await freshStores()
