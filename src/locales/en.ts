@@ -140,6 +140,7 @@ export const en = {
     noOrigin: 'Enter a valid base URL first: a key belongs to one endpoint.',
     sessionOnly: 'This session only',
     forget: 'Forget key',
+    saveFailed: 'The key could not be saved in this browser ({error}); it works until this tab closes.',
   },
   settings: {
     title: 'Settings',

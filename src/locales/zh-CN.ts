@@ -138,6 +138,7 @@ export const zhCN: Messages = {
     noOrigin: '请先填写有效的 Base URL：密钥只属于一个接口地址。',
     sessionOnly: '仅本次会话',
     forget: '忘记密钥',
+    saveFailed: '无法把密钥保存在这个浏览器中（{error}）；在这个标签页关闭前仍可使用。',
   },
   settings: {
     title: '设置',
