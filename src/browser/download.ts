@@ -5,6 +5,7 @@ export function downloadText(fileName: string, text: string, type = 'text/plain;
   const url = URL.createObjectURL(new Blob([text], { type }))
   const link = document.createElement('a')
   link.href = url
+  // Names are made safe where they are built (core/fileName, fixed names otherwise).
   link.download = fileName
   link.rel = 'noopener'
   link.style.display = 'none'

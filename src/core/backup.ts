@@ -158,6 +158,21 @@ export function extraFields(record: object, known: ReadonlySet<string>): Record<
   return out
 }
 
+/** The settings a backup may carry that decide where requests go; a restore never applies them. */
+export const ENDPOINT_SETTINGS = ['providerId', 'baseUrl', 'model'] as const satisfies readonly (keyof BackupSettings)[]
+
+/**
+ * The part of a backup's settings a restore applies: everything but the endpoint (provider, base
+ * URL, model) and any key, so a file someone sends cannot point this browser (and its keys) at
+ * another host. A backup still records the endpoint, for the reader.
+ */
+export function restorableSettings(settings: BackupSettings): BackupSettings {
+  const out: Record<string, unknown> = { ...settings }
+  for (const name of ENDPOINT_SETTINGS) delete out[name]
+  delete out.apiKey
+  return out as BackupSettings
+}
+
 function backupSettings(settings: BackupSettings): BackupSettings {
   // Named fields only: whatever else a settings record holds (and the key above all) stays out.
   const out: BackupSettings = {}

@@ -192,6 +192,12 @@ type ProblemOf<P extends ImportProblem['problem']> = Extract<ImportProblem, { pr
 const NOTHING: Text = { key: 'import.nothingImported' }
 const NONE: Text = { key: 'import.empty' }
 
+const TOO_LARGE_TEXT = {
+  megabytes: 'import.problem.tooManyMegabytes',
+  conversations: 'import.problem.tooManyConversations',
+  messages: 'import.problem.tooManyMessages',
+} as const
+
 /** Each problem's text, and whether that text already says that nothing was imported. */
 const IMPORT_TEXT: { [P in ImportProblem['problem']]: { text: (p: ProblemOf<P>) => Text[]; saysNothingImported: boolean } } = {
   'empty-file': { text: () => [{ key: 'import.problem.emptyFile' }], saysNothingImported: true },
@@ -263,6 +269,10 @@ const IMPORT_TEXT: { [P in ImportProblem['problem']]: { text: (p: ProblemOf<P>) 
       },
       NOTHING,
     ],
+    saysNothingImported: true,
+  },
+  'too-large': {
+    text: (p) => [{ key: TOO_LARGE_TEXT[p.what], params: { count: p.count, limit: p.limit } }, NOTHING],
     saysNothingImported: true,
   },
   'newer-backup': {

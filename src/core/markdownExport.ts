@@ -31,6 +31,7 @@
  * answer is Markdown already; only a code fence it left open (an answer stopped mid-code) is closed,
  * so it cannot swallow the turns after it.
  */
+import { safeFileName } from './fileName'
 import { formatTimestamp } from './transcript'
 import { questionText } from './attachments'
 import type { ChatMessage } from './types'
@@ -145,10 +146,6 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
-const UNSAFE_IN_FILE_NAMES = /[/\\:*?"<>|\u0000-\u001f\u007f-\u009f]/g
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i
-const MAX_NAME_LENGTH = 80
-
 /**
  * A download name for a conversation's Markdown: the title without characters file systems refuse
  * (`/ \ : * ? " < > |`, control characters), without leading dots (hidden files, `..`) or trailing
@@ -156,9 +153,5 @@ const MAX_NAME_LENGTH = 80
  * nothing usable is left.
  */
 export function markdownFileName(title: string): string {
-  const cleaned = title.replace(UNSAFE_IN_FILE_NAMES, ' ').replace(/\s+/g, ' ').trim().replace(/^[.\s]+/, '')
-  // Cut by code points so a character outside the BMP (an emoji) is never split in half.
-  const cut = [...cleaned].slice(0, MAX_NAME_LENGTH).join('').replace(/[.\s]+$/, '')
-  if (cut === '' || WINDOWS_RESERVED.test(cut)) return MARKDOWN_FALLBACK_FILE_NAME
-  return `${cut}.md`
+  return safeFileName(title, 'md', MARKDOWN_FALLBACK_FILE_NAME)
 }

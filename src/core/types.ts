@@ -65,6 +65,8 @@ export interface ErrorFacts {
   closeModels?: string[]
   /** The browser blocked the request (the server answered, but without CORS headers). */
   cors?: boolean
+  /** The endpoint answered with a redirect, which was refused (never followed with the key). */
+  redirected?: boolean
   /** The preset in use, so a CORS text can name that provider's own fix. */
   providerId?: string
   /** The idle limit that expired, for `timeout` texts. */

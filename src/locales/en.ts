@@ -134,6 +134,14 @@ export const en = {
     whole: 'Enter a whole number.',
     range: 'Between {min} and {max}.',
   },
+  keys: {
+    remembered: 'Sent only to {origin}; saved in this browser.',
+    session: 'Sent only to {origin}; kept until this tab closes.',
+    noOrigin: 'Enter a valid base URL first: a key belongs to one endpoint.',
+    sessionOnly: 'This session only',
+    forget: 'Forget key',
+    saveFailed: 'The key could not be saved in this browser ({error}); it works until this tab closes.',
+  },
   settings: {
     title: 'Settings',
     close: 'Close settings',
@@ -143,8 +151,6 @@ export const en = {
     keyOptional: 'Optional for this provider',
     show: 'Show',
     hide: 'Hide',
-    keyNote: 'Kept only in this browser and sent only to {target}.',
-    keyTargetFallback: 'the base URL below',
     baseUrl: 'Base URL',
     baseUrlNote: 'Requests go to',
     baseUrlPattern: '(base URL)/chat/completions',
@@ -223,6 +229,7 @@ export const en = {
       other: 'The request failed (HTTP {status}).',
     },
     network: {
+      redirect: '{base} redirected the request to another address. The redirect was refused, so your API key went nowhere else. Check the base URL in Settings.',
       cors: 'Blocked by the browser: CORS (跨域). {base} answered, but without the headers that let a web page read the answer. ',
       dropped: 'The connection to {base} dropped before the answer finished; it is incomplete. Retry to get a full answer.',
       unreachable: 'Could not reach {base}: offline, wrong URL, or the endpoint does not allow browser access (CORS).',
@@ -304,6 +311,9 @@ export const en = {
     where: '{format}, {path}',
     problem: {
       emptyFile: 'The file is empty, so there is nothing to import.',
+      tooManyMegabytes: 'The file is {count} MB; one import takes at most {limit} MB.',
+      tooManyConversations: 'The file holds {count} conversations; one import takes at most {limit}. Split it into smaller files.',
+      tooManyMessages: 'The file holds {count} messages; one import takes at most {limit}. Split it into smaller files.',
       binary: 'This is not a text file (it contains binary data). Choose a conversation.txt or a JSON backup.',
       jsonTruncated: '{format}, line {line}: the JSON ends too early, so the file is probably truncated ({detail}).',
       jsonInvalid: '{format}: this is not valid JSON ({detail}).',
@@ -422,7 +432,7 @@ export const en = {
       oneOfThemWas: '{n} of them was',
       someOfThemWere: '{n} of them were',
       skipped: ' Not imported: {skipped}.',
-      settingsRestored: ' Settings from the backup were applied; the API key is never in a backup, so enter it in Settings.',
+      settingsRestored: ' Settings from the backup were applied, except the endpoint: provider, base URL, model and API key stay as set in this browser.',
     },
     busy: {
       backup: 'Preparing the backup…',

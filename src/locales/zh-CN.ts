@@ -132,6 +132,14 @@ export const zhCN: Messages = {
     whole: '请输入整数。',
     range: '应在 {min} 到 {max} 之间。',
   },
+  keys: {
+    remembered: '只发送给 {origin}；保存在这个浏览器中。',
+    session: '只发送给 {origin}；保留到这个标签页关闭。',
+    noOrigin: '请先填写有效的 Base URL：密钥只属于一个接口地址。',
+    sessionOnly: '仅本次会话',
+    forget: '忘记密钥',
+    saveFailed: '无法把密钥保存在这个浏览器中（{error}）；在这个标签页关闭前仍可使用。',
+  },
   settings: {
     title: '设置',
     close: '关闭设置',
@@ -141,8 +149,6 @@ export const zhCN: Messages = {
     keyOptional: '这个服务商可不填',
     show: '显示',
     hide: '隐藏',
-    keyNote: '只保存在这个浏览器中，只发送给 {target}。',
-    keyTargetFallback: '下面的 Base URL',
     baseUrl: 'Base URL',
     baseUrlNote: '请求发往',
     baseUrlPattern: '（Base URL）/chat/completions',
@@ -220,6 +226,7 @@ export const zhCN: Messages = {
       other: '请求失败（HTTP {status}）。',
     },
     network: {
+      redirect: '{base} 把请求重定向到了另一个地址。已拒绝跟随重定向，你的 API 密钥没有发往别处。请检查设置中的 Base URL。',
       cors: '被浏览器拦截：CORS (跨域)。{base} 有响应，但没有允许网页读取响应的 CORS 头。',
       dropped: '与 {base} 的连接在回答结束前断开了；回答不完整。重试以获得完整回答。',
       unreachable: '无法连接到 {base}：可能已离线、地址有误，或该接口不允许浏览器访问（CORS 跨域）。',
@@ -299,6 +306,9 @@ export const zhCN: Messages = {
     where: '{format}，{path}',
     problem: {
       emptyFile: '文件是空的，没有可导入的内容。',
+      tooManyMegabytes: '文件大小为 {count} MB；一次最多导入 {limit} MB。',
+      tooManyConversations: '文件包含 {count} 个对话；一次最多导入 {limit} 个。请拆分成较小的文件。',
+      tooManyMessages: '文件包含 {count} 条消息；一次最多导入 {limit} 条。请拆分成较小的文件。',
       binary: '这不是文本文件（其中包含二进制数据）。请选择 conversation.txt 或 JSON 备份。',
       jsonTruncated: '{format}，第 {line} 行：JSON 提前结束，文件可能被截断了（{detail}）。',
       jsonInvalid: '{format}：这不是有效的 JSON（{detail}）。',
@@ -412,7 +422,7 @@ export const zhCN: Messages = {
       oneOfThemWas: '其中 {n} 个',
       someOfThemWere: '其中 {n} 个',
       skipped: '未导入：{skipped}。',
-      settingsRestored: '已应用备份中的设置；备份中从不包含 API 密钥，请在设置中填写。',
+      settingsRestored: '已应用备份中的设置，接口除外：服务商、Base URL、模型和 API 密钥保持这个浏览器中的设置。',
     },
     busy: {
       backup: '正在准备备份…',

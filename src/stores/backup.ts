@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { LAST_BACKUP_KEY, backupFileName, buildBackup, formatAllTranscripts, serializeBackup } from '../core/backup'
+import { LAST_BACKUP_KEY, backupFileName, buildBackup, formatAllTranscripts, restorableSettings, serializeBackup } from '../core/backup'
 import type { BackupSettings } from '../core/backup'
-import { describeImportTexts, importText } from '../core/importers'
+import { checkImportBytes, describeImportTexts, importText } from '../core/importers'
 import type { ImportSource } from '../core/importers'
 import { countText, dataFailureTexts, type DataAction } from '../core/errorText'
 import type { Text } from '../locales'
@@ -119,10 +119,14 @@ export const useBackupStore = defineStore('backup', () => {
     await run(
       'import',
       async () => {
+        // A huge file is refused before it is read into memory.
+        checkImportBytes(file.size)
         const result = importText(await file.text(), { only })
         const repository = await openRepository()
-        const written = await repository.importConversations(result.conversations, { settings: result.settings })
-        if (written.settingsRestored && result.settings) applySettings(result.settings)
+        // Never the endpoint or a key: a file cannot move where this browser's requests (and keys) go.
+        const settings = result.settings === undefined ? undefined : restorableSettings(result.settings)
+        const written = await repository.importConversations(result.conversations, { settings })
+        if (written.settingsRestored && settings) applySettings(settings)
         await chat.refreshEverywhere()
         const single = result.conversations.length === 1 ? result.conversations[0] : undefined
         if (single) await chat.select(single.conversation.id)
@@ -136,8 +140,11 @@ export const useBackupStore = defineStore('backup', () => {
     const current = settingsStore.settings
     settingsStore.settings = {
       ...current,
-      ...restored,
+      ...restorableSettings(restored),
       params: { ...current.params, ...restored.params },
+      providerId: current.providerId,
+      baseUrl: current.baseUrl,
+      model: current.model,
       apiKey: current.apiKey,
     }
   }

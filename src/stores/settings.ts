@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, nextTick, ref, watch } from 'vue'
 import type { Settings, Theme } from '../core/types'
 import { CUSTOM_PROVIDER_ID, DEFAULT_SETTINGS, PROVIDERS, checkSettings, findProvider } from '../core/provider'
-import { toPlainData, type Repository } from '../core/persistence'
+import { toPlainData, type Repository, type StoredSettings } from '../core/persistence'
 import { detectLocale, type Locale } from '../locales'
 import { openRepository } from './repository'
 
@@ -13,6 +13,8 @@ function withDefaults(stored: Partial<Settings> | undefined): Settings {
   return {
     ...structuredClone(DEFAULT_SETTINGS),
     ...stored,
+    // The key is never read from the settings record: it comes from the key of the endpoint in use.
+    apiKey: '',
     params: { ...DEFAULT_SETTINGS.params, ...stored?.params },
   }
 }
@@ -35,6 +37,9 @@ export const useSettingsStore = defineStore('settings', () => {
   let timer: ReturnType<typeof setTimeout> | undefined
   /** The database settings were read from; a late write goes there, never to another one. */
   let source: Repository | undefined
+  /** A key saved by an older build whose base URL has no origin: kept in the record, never sent. */
+  let unmigratedKey: string | undefined
+  let keysSaved: () => Promise<void> = () => Promise.resolve()
 
   function schedule(): void {
     clearTimeout(timer)
@@ -44,7 +49,8 @@ export const useSettingsStore = defineStore('settings', () => {
   function persist(): void {
     clearTimeout(timer)
     timer = undefined
-    const snapshot = toPlainData(settings.value)
+    const { apiKey: _inMemoryOnly, ...rest } = toPlainData(settings.value)
+    const snapshot: StoredSettings = unmigratedKey === undefined ? rest : { ...rest, apiKey: unmigratedKey }
     saving = saving
       .then(async () => (source ?? (await openRepository())).putSettings(snapshot))
       .then(
@@ -56,11 +62,23 @@ export const useSettingsStore = defineStore('settings', () => {
   /** Reads stored settings; nothing is written before this finishes, so defaults never overwrite them. */
   async function load(): Promise<void> {
     if (loaded.value) return
+    // Keys per endpoint (stores/keys) are a chunk of their own, fetched while the database opens.
+    const keysChunk = import('./keys')
+    let stored: Settings | undefined
     try {
       source = await openRepository()
-      settings.value = withDefaults(await source.getSettings())
+      stored = await source.getSettings()
+      settings.value = withDefaults(stored)
     } catch {
       // Storage is unavailable: the chat store reports it; settings live in memory for this tab.
+    }
+    try {
+      const keys = (await keysChunk).useKeysStore()
+      unmigratedKey = await keys.bind(settings, source, stored)
+      keysSaved = keys.whenSaved
+    } catch (error) {
+      // The chunk could not be fetched (offline on a stale page): history still shows; no key is sent.
+      saveError.value = `API keys could not be loaded: ${String(error)}`
     }
     loaded.value = true
     watch(settings, schedule, { deep: true })
@@ -91,7 +109,7 @@ export const useSettingsStore = defineStore('settings', () => {
   /** Writes a pending change now (the dialog closes, the page is hidden); resolves once it is written. */
   function flush(): Promise<void> {
     if (timer !== undefined) persist()
-    return saving
+    return Promise.all([saving, keysSaved()]).then(() => undefined)
   }
 
   /** Resolves once every change made so far is written, including one whose watcher has not run yet. */
@@ -100,5 +118,8 @@ export const useSettingsStore = defineStore('settings', () => {
     await flush()
   }
 
-  return { settings, loaded, saveError, profile, problem, locale, theme, providers, load, chooseProvider, chooseLanguage, chooseTheme, resetParams, flush, whenSaved }
+  return {
+    settings, loaded, saveError, profile, problem, locale, theme, providers,
+    load, chooseProvider, chooseLanguage, chooseTheme, resetParams, flush, whenSaved,
+  }
 })

@@ -97,9 +97,11 @@ test('backup-export, then backup-import into an empty browser, restores the same
   await openSettings(restored)
   await restored.getByTestId('backup-import').setInputFiles(await file.path())
   await expect(notice(restored)).toHaveText(
-    'Imported 2 conversations, 8 messages from an Inkstream backup. Settings from the backup were applied; the API key is never in a backup, so enter it in Settings.',
+    'Imported 2 conversations, 8 messages from an Inkstream backup. Settings from the backup were applied, except the endpoint: provider, base URL, model and API key stay as set in this browser.',
   )
-  await expect(restored.getByTestId('settings-base-url')).toHaveValue(baseUrl)
+  // A restore never moves the endpoint (issue 12): the fresh browser keeps its default base URL.
+  await expect(restored.getByTestId('settings-base-url')).not.toHaveValue(baseUrl)
+  await expect(restored.getByTestId('settings-provider')).toHaveValue('siliconflow')
   await expect(restored.getByTestId('settings-api-key')).toHaveValue('')
 
   // Importing the same backup again duplicates nothing.

@@ -6,6 +6,7 @@ import { createRepository } from '../../src/core/persistence'
 import { LAST_BACKUP_KEY, formatAllTranscripts } from '../../src/core/backup'
 import { openStores } from './stores/harness'
 import { fixture } from './importers/helpers'
+import { DEFAULT_SETTINGS } from '../../src/core/provider'
 import { renderTexts } from '../../src/core/errorText'
 
 const KEY = 'sk-canary-data-store-0123456789'
@@ -62,6 +63,33 @@ describe('data store', () => {
     repo.close()
   })
 
+  it('a backup that names another endpoint and smuggles a key changes neither, here or in storage', async () => {
+    const { settings, data } = await freshStores()
+    settings.chooseProvider('deepseek')
+    settings.settings.apiKey = KEY
+    await settings.whenSaved()
+    const hostile = {
+      format: 'inkstream-backup',
+      version: 1,
+      exportedAt: '2026-01-01T00:00:00.000Z',
+      settings: { providerId: 'custom', baseUrl: 'http://127.0.0.1:8811/v1', model: 'evil', apiKey: 'sk-attacker-000000000000', systemPrompt: 'from the file' },
+      conversations: [{ id: 'c1', title: 't', createdAt: 1, updatedAt: 1, messages: [{ id: 'm1', seq: 0, role: 'user', content: 'q', reasoning: '', status: 'done', createdAt: 1, updatedAt: 1 }] }],
+    }
+    await data.importFile(file('hostile.json', JSON.stringify(hostile)))
+    expect(renderTexts('en', data.error)).toBe('')
+    expect(settings.settings).toMatchObject({ providerId: 'deepseek', baseUrl: 'https://api.deepseek.com', apiKey: KEY })
+    // The browser had settings, so none were applied; in a fresh browser only the non-endpoint ones are.
+    const fresh = await freshStores(`${dbName}-fresh`)
+    await fresh.data.importFile(file('hostile.json', JSON.stringify(hostile)))
+    expect(fresh.settings.settings).toMatchObject({ providerId: DEFAULT_SETTINGS.providerId, baseUrl: DEFAULT_SETTINGS.baseUrl, model: DEFAULT_SETTINGS.model, apiKey: '', systemPrompt: 'from the file' })
+    const repo = await createRepository({ dbName: `${dbName}-fresh` })
+    const stored = await repo.getSettings()
+    expect(stored).toMatchObject({ systemPrompt: 'from the file' })
+    expect(JSON.stringify(stored)).not.toMatch(/8811|evil|sk-attacker/)
+    expect(await repo.getValue('apiKeys')).toBeUndefined()
+    repo.close()
+  })
+
   it('backs up everything without the key, records when, and restores it into a fresh browser', async () => {
     const { list, settings, data } = await freshStores()
     settings.settings.apiKey = KEY
@@ -89,11 +117,13 @@ describe('data store', () => {
     await fresh.data.importFile(file(backup!.fileName, backup!.text), 'inkstream-backup')
     expect(renderTexts('en', fresh.data.error)).toBe('')
     expect(renderTexts('en', fresh.data.notice)).toBe(
-      'Imported 4 conversations, 20 messages from an Inkstream backup. Settings from the backup were applied; the API key is never in a backup, so enter it in Settings.',
+      'Imported 4 conversations, 20 messages from an Inkstream backup. Settings from the backup were applied, except the endpoint: provider, base URL, model and API key stay as set in this browser.',
     )
     expect(fresh.list.conversations.map((c) => c.id)).toEqual(list.conversations.map((c) => c.id))
     expect(fresh.settings.settings.systemPrompt).toBe('Be brief.')
     expect(fresh.settings.settings.apiKey).toBe('')
+    // The endpoint is never restored: the fresh browser keeps its own provider, base URL and model.
+    expect(fresh.settings.settings).toMatchObject({ providerId: DEFAULT_SETTINGS.providerId, baseUrl: DEFAULT_SETTINGS.baseUrl, model: DEFAULT_SETTINGS.model })
     const restoredRepo = await createRepository({ dbName: `${dbName}-restored` })
     expect(await restoredRepo.exportConversations()).toEqual(original)
     restoredRepo.close()

@@ -19,6 +19,8 @@ export type ImportErrorKind =
   | 'version'
   /** The file holds no conversation at all. */
   | 'empty'
+  /** The file is larger than one import takes (bytes, conversations or messages). */
+  | 'too-large'
 
 /** What a JSON field should have been, for "expected …, got …". */
 export type Expected =
@@ -58,6 +60,8 @@ export type ImportProblem =
   | { problem: 'duplicate'; format: ImportFormat; path: string; value: string | number; usedBy: string }
   /** A message whose `conversationId` names another conversation than the one it sits in. */
   | { problem: 'foreign-message'; format: ImportFormat; path: string; declared: unknown; conversationId: string }
+  /** More than one import takes: checked before anything is written, so nothing is half-imported. */
+  | { problem: 'too-large'; what: 'megabytes' | 'conversations' | 'messages'; count: number; limit: number }
   /** An Inkstream backup of a newer version than this build reads. */
   | { problem: 'newer-backup'; version: number; newest: number }
 

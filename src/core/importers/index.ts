@@ -32,6 +32,8 @@ export interface ImportTextOptions {
  */
 export function importText(text: string, options: ImportTextOptions = {}): ImportResult {
   const now = options.now ?? Date.now()
+  // A string's length in UTF-16 units is at most its UTF-8 size, and close to it for most text.
+  checkImportBytes(text.length)
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text
   if (source.trim() === '') throw importError('empty', { problem: 'empty-file' })
   if (/\u0000/.test(source.slice(0, 4096))) throw importError('syntax', { problem: 'binary' })
@@ -68,6 +70,36 @@ export function importText(text: string, options: ImportTextOptions = {}): Impor
   }
   if (result.conversations.length === 0) {
     throw importError('empty', { problem: 'no-conversations', source: detected, skipped: result.skipped })
+  }
+  return checkImportSize(result)
+}
+
+/** The largest file one import reads (bytes); a bigger one is refused before it is read. */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024
+/** The most conversations one import writes (one transaction, all or nothing). */
+export const MAX_IMPORT_CONVERSATIONS = 20_000
+/** The most messages one import writes. */
+export const MAX_IMPORT_MESSAGES = 400_000
+
+/** Refuses a file bigger than MAX_IMPORT_BYTES, before its text is read. */
+export function checkImportBytes(bytes: number): void {
+  if (bytes > MAX_IMPORT_BYTES) {
+    throw importError('too-large', { problem: 'too-large', what: 'megabytes', count: Math.ceil(bytes / (1024 * 1024)), limit: MAX_IMPORT_BYTES / (1024 * 1024) })
+  }
+}
+
+/**
+ * Refuses a result with more conversations or messages than one import writes: the whole file is
+ * refused with the numbers (never a first part of it), so a too-large import cannot half-land.
+ */
+function checkImportSize(result: ImportResult): ImportResult {
+  const conversations = result.conversations.length
+  if (conversations > MAX_IMPORT_CONVERSATIONS) {
+    throw importError('too-large', { problem: 'too-large', what: 'conversations', count: conversations, limit: MAX_IMPORT_CONVERSATIONS })
+  }
+  const messages = result.conversations.reduce((n, c) => n + c.messages.length, 0)
+  if (messages > MAX_IMPORT_MESSAGES) {
+    throw importError('too-large', { problem: 'too-large', what: 'messages', count: messages, limit: MAX_IMPORT_MESSAGES })
   }
   return result
 }

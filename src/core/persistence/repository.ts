@@ -2,6 +2,9 @@
 import { wrap } from 'idb'
 import { UNTITLED } from '../conversation'
 import type { ChatMessage, Conversation, ConversationSettings, GenerationParams, Settings } from '../types'
+
+/** Settings as stored: without the API key, which is kept per endpoint (see `core/keys`). */
+export type StoredSettings = Omit<Settings, 'apiKey'> & { apiKey?: string }
 import { persistenceErrorText, isQuotaExceeded } from '../errorText'
 import { PersistenceError, type ClosedBy, type PersistenceErrorInfo } from './errors'
 import { DB_NAME, DB_VERSION, KV_KEYS, tombstoneKey, upgrade } from './schema'
@@ -57,14 +60,21 @@ export interface Repository {
   isDeleted(id: string): Promise<boolean>
   /** Writes a conversation's metadata and some of its messages atomically: all or nothing. */
   putTurn(conversation: Conversation, messages: ChatMessage[]): Promise<void>
-  /** The saved settings, or `undefined` before the first save. */
+  /** The saved settings, or `undefined` before the first save (records of older builds may hold `apiKey`). */
   getSettings(): Promise<Settings | undefined>
-  /** Replaces the saved settings. */
-  putSettings(settings: Settings): Promise<void>
+  /** Replaces the saved settings. API keys live apart (`KV_KEYS.apiKeys`); only an unmigrated old key stays here. */
+  putSettings(settings: StoredSettings): Promise<void>
   /** A small UI-state value from the `kv` store, or `undefined`. */
   getValue<T>(key: string): Promise<T | undefined>
   /** Stores a small JSON-safe UI-state value; `undefined` deletes the key. */
   putValue(key: string, value: unknown): Promise<void>
+  /** Writes several `kv` entries in one transaction (`undefined` deletes): all land, or none. */
+  putValues(entries: Record<string, unknown>): Promise<void>
+  /**
+   * Reads a `kv` entry and writes `update(value)` in one transaction (`undefined` deletes), so a
+   * change another tab made a moment ago is built on, not overwritten. Resolves to what was written.
+   */
+  updateValue<T>(key: string, update: (current: unknown) => T | undefined): Promise<T | undefined>
   /**
    * Marks answers left `streaming` (by a tab that closed or crashed) as `interrupted`, keeping their
    * text, and returns how many changed. Pass `updatedBefore` (e.g. `Date.now() - 5000`) so an answer
@@ -303,6 +313,25 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
     async putValue(key, value) {
       if (value === undefined) await live().delete('kv', key)
       else await live().put('kv', toPlainData(value), key)
+    },
+
+    async updateValue(key, update) {
+      const tx = live().transaction('kv', 'readwrite')
+      let next: ReturnType<typeof update> = undefined
+      await runInTransaction(tx, async () => {
+        next = update(await tx.store.get(key))
+        await (next === undefined ? tx.store.delete(key) : tx.store.put(toPlainData(next), key))
+      })
+      return next
+    },
+
+    async putValues(entries) {
+      const plain = Object.entries(entries).map(([key, value]) => [key, value === undefined ? undefined : toPlainData(value)] as const)
+      const tx = live().transaction('kv', 'readwrite')
+      await Promise.all([
+        ...plain.map(([key, value]) => (value === undefined ? tx.store.delete(key) : tx.store.put(value, key))),
+        tx.done,
+      ])
     },
 
     async recoverInterrupted(recoverOptions = {}) {

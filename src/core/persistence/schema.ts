@@ -13,6 +13,8 @@ export const DB_VERSION = 3
 export const KV_KEYS = {
   /** The saved Settings (never read back into a backup with its API key). */
   settings: 'settings',
+  /** Remembered API keys by endpoint origin (a SecretRing, see `core/keys`); never in a backup. */
+  apiKeys: 'apiKeys',
   /** The conversation open when the page was last used. */
   activeConversationId: 'activeConversationId',
   /** The composer's unsent text. */

@@ -3,6 +3,7 @@ import { closeMatches } from './catalog'
 import { ProviderError, extractServerMessage, parseRetryAfter, redactSecret } from './errors'
 import { findProvider, type BalanceFormat } from './profiles'
 import { chatCompletionsUrl, checkSettings } from './request'
+import { diagnoseRejection, rejectionError } from './diagnose'
 
 /** One model from an endpoint's `/models` list. */
 export interface ListedModel {
@@ -63,27 +64,6 @@ function baseInit(settings: Settings, method: 'GET' | 'POST', signal: AbortSigna
   return init
 }
 
-/**
- * A fetch that rejected tells nothing by itself. A second, credential-free `no-cors` request to
- * the same URL separates the two causes: it succeeds when the server is there but answered without
- * CORS headers, and fails too when the host cannot be reached at all (closed port, DNS, offline).
- */
-async function diagnoseRejection(url: string, settings: Settings, fetchImpl: typeof fetch, cause: unknown): Promise<ProviderError> {
-  let reachable = false
-  try {
-    await fetchImpl(url, { mode: 'no-cors', credentials: 'omit', referrerPolicy: 'no-referrer', cache: 'no-store', redirect: 'follow' })
-    reachable = true
-  } catch {
-    reachable = false
-  }
-  return new ProviderError('network', reachable ? 'blocked by CORS' : 'fetch rejected', {
-    url,
-    cause,
-    providerId: settings.providerId,
-    ...(reachable ? { cors: true } : {}),
-  })
-}
-
 interface Call {
   response: Response
   url: string
@@ -108,7 +88,7 @@ async function call(settings: Settings, url: string, method: 'GET' | 'POST', opt
     } catch (error) {
       if (timedOut) throw new ProviderError('timeout', 'no answer', { url, timeoutSeconds: seconds })
       if (controller.signal.aborted) throw new ProviderError('aborted', 'stopped', { url })
-      throw await diagnoseRejection(url, settings, fetchImpl, error)
+      throw rejectionError(await diagnoseRejection(url, method, fetchImpl), url, settings.providerId, error)
     }
     if (!response.ok) {
       let text = ''

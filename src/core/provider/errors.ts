@@ -10,7 +10,7 @@ export type ProviderErrorDetails = Omit<ErrorFacts, 'kind'> & { cause?: unknown 
 
 const FACT_KEYS = [
   'status', 'serverMessage', 'url', 'field', 'retryAfterSeconds', 'model', 'timeoutSeconds', 'contentType', 'midStream', 'reason', 'value',
-  'closeModels', 'cors', 'providerId',
+  'closeModels', 'cors', 'redirected', 'providerId',
 ] as const satisfies readonly (keyof ErrorFacts)[]
 
 /**
@@ -32,6 +32,7 @@ export class ProviderError extends Error {
   value?: string
   closeModels?: string[]
   cors?: boolean
+  redirected?: boolean
   providerId?: string
 
   constructor(kind: ErrorKind, message: string, details: ProviderErrorDetails = {}) {
@@ -51,6 +52,7 @@ export class ProviderError extends Error {
     if (details.value !== undefined) this.value = details.value
     if (details.closeModels !== undefined) this.closeModels = details.closeModels
     if (details.cors !== undefined) this.cors = details.cors
+    if (details.redirected !== undefined) this.redirected = details.redirected
     if (details.providerId !== undefined) this.providerId = details.providerId
   }
 }
@@ -225,6 +227,7 @@ export function errorTexts(error: ErrorFacts): Text[] {
       return httpTexts(error, error.status ?? 0)
     case 'network': {
       if (error.midStream === true) return [{ key: 'error.network.dropped', params: { base: baseOf(error.url) } }]
+      if (error.redirected === true) return [{ key: 'error.network.redirect', params: { base: baseOf(error.url) } }]
       if (error.cors === true) {
         return [{ key: 'error.network.cors', params: { base: baseOf(error.url) } }, { key: findProvider(error.providerId ?? '').browser.fix, params: { origin: pageOrigin() } }]
       }

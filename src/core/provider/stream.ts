@@ -3,6 +3,7 @@ import type { FinishReason, Settings, Usage } from '../types'
 import { toFinishReason } from '../finishReason'
 import { ProviderError, extractServerMessage, messageFromJson, parseRetryAfter, redactSecret } from './errors'
 import { buildChatRequest, checkSettings } from './request'
+import { diagnoseRejection } from './diagnose'
 import type { ChatTurn } from './request'
 
 /**
@@ -550,7 +551,12 @@ async function* run(
     response = await session.wait(request)
   } catch (error) {
     if (error === CANCELLED) throw error
-    yield { type: 'error', error: new ProviderError('network', 'fetch rejected', { url, cause: error }) }
+    // The request is sent with redirect: 'error'; one key-free probe tells a refused redirect apart.
+    const redirected = (await session.wait(diagnoseRejection(url, 'POST', fetchImpl, false))) === 'redirect'
+    const failure = redirected
+      ? new ProviderError('network', 'redirect refused', { url, cause: error, redirected: true })
+      : new ProviderError('network', 'fetch rejected', { url, cause: error })
+    yield { type: 'error', error: failure }
     return
   }
 

@@ -43,6 +43,24 @@ describe('endpoint requests', () => {
     expect(parseBalance('deepseek', { data: 1 })).toBeUndefined()
   })
 
+  it('a redirect from models, balance or the connection test is refused and named; nothing follows it', async () => {
+    const seen: RequestInit[] = []
+    const redirecting = (async (_url: string, init?: RequestInit) => {
+      seen.push(init ?? {})
+      if (init?.redirect === 'manual') return new Response(null, { status: 308, headers: { location: 'http://127.0.0.1:8811/' } })
+      throw new TypeError('Failed to fetch')
+    }) as typeof fetch
+    const result = await testConnection(settings(), { fetch: redirecting })
+    expect(result.ok === false && result.error.redirected).toBe(true)
+    if (result.ok) return
+    expect(errorTexts(result.error).map((t) => renderText('en', t)).join('')).toContain('The redirect was refused, so your API key went nowhere else.')
+    const listing = await listModels(settings(), { fetch: redirecting }).catch((e: unknown) => e)
+    expect(listing).toMatchObject({ kind: 'network', redirected: true })
+    // Every request refuses redirects; no request ever follows one (the no-cors probe is not needed).
+    expect(seen.map((i) => i.redirect)).toEqual(['error', 'manual', 'error', 'manual'])
+    expect(seen.filter((i) => i.redirect === 'manual').every((i) => i.headers === undefined && i.body === undefined)).toBe(true)
+  })
+
   it('a rejected fetch with a reachable server is CORS; with an unreachable one, network', async () => {
     let calls = 0
     const cors = (async (_url: string, init?: RequestInit) => {
@@ -55,7 +73,8 @@ describe('endpoint requests', () => {
       throw new TypeError('Failed to fetch')
     }) as typeof fetch
     const result = await testConnection(settings({ providerId: 'ollama', baseUrl: 'http://localhost:11434/v1' }), { fetch: cors })
-    expect(calls).toBe(2)
+    // The request, the redirect probe (CORS, redirect: manual) and the reachability probe.
+    expect(calls).toBe(3)
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.error.cors).toBe(true)

@@ -509,7 +509,11 @@ describe('streamChat: network, timeouts and aborts', () => {
   it('fetch rejecting with a TypeError is a network error naming the base URL', async () => {
     const { fetch, calls } = stubFetch(() => Promise.reject(new TypeError('Failed to fetch')))
     const events = await collect(streamChat(settingsFor('siliconflow'), TURNS, { fetch }))
-    expect(calls).toHaveLength(1)
+    // The request, then one probe without key or body that would have told a redirect apart.
+    expect(calls).toHaveLength(2)
+    expect(calls[1]!.init).toMatchObject({ mode: 'cors', redirect: 'manual', credentials: 'omit' })
+    expect(calls[1]!.init.headers).toBeUndefined()
+    expect(calls[1]!.init.body).toBeUndefined()
     expect(summarize(events)).toEqual({
       content: '',
       reasoning: '',
@@ -521,6 +525,23 @@ describe('streamChat: network, timeouts and aborts', () => {
     expect(summarize(local).text).toBe(
       "Could not reach http://localhost:11434/v1: offline, wrong URL, or the endpoint does not allow browser access (CORS). If this is Ollama, allow this page's origin: restart it with OLLAMA_ORIGINS set to this page's origin (or *).",
     )
+  })
+
+  it('a redirect is refused (redirect: error) and named, and the probe never follows it or carries the key', async () => {
+    const { fetch, calls } = stubFetch(async ({ init }) => {
+      // Node's Response cannot be opaque-redirect; a 3xx status stands for it.
+      if (init.redirect === 'manual') return new Response(null, { status: 307, headers: { location: 'http://127.0.0.1:8811/steal' } })
+      // What fetch does with redirect: 'error' when the server answers 307.
+      throw new TypeError('Failed to fetch')
+    })
+    const events = await collect(streamChat(settingsFor('siliconflow', { apiKey: 'sk-canary-redirect-0123456789' }), TURNS, { fetch }))
+    expect(calls[0]!.init.redirect).toBe('error')
+    expect(calls.map((c) => c.url)).toEqual(['https://api.siliconflow.cn/v1/chat/completions', 'https://api.siliconflow.cn/v1/chat/completions'])
+    expect(JSON.stringify(calls[1]!.init)).not.toContain('sk-canary-redirect')
+    expect(summarize(events)).toMatchObject({
+      end: 'error:network',
+      text: 'https://api.siliconflow.cn/v1 redirected the request to another address. The redirect was refused, so your API key went nowhere else. Check the base URL in Settings.',
+    })
   })
 
   it('a fetch that throws synchronously is still a network error', async () => {

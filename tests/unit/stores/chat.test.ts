@@ -48,7 +48,7 @@ function freshStores() {
 async function configured() {
   const stores = await freshStores()
   stores.settings.chooseProvider('custom')
-  Object.assign(stores.settings.settings, { apiKey: KEY, baseUrl: 'http://127.0.0.1:9999/v1', model: 'm' })
+  Object.assign(stores.settings.settings, { baseUrl: 'http://127.0.0.1:9999/v1', apiKey: KEY, model: 'm' })
   return stores
 }
 
@@ -272,7 +272,10 @@ describe('chat store', () => {
     await new Promise((r) => setTimeout(r, 0))
     await settings.whenSaved()
     const stored = await repository.getSettings()
-    expect(stored).toMatchObject({ apiKey: KEY, providerId: 'custom', params: { temperature: 1.1 } })
+    expect(stored).toMatchObject({ providerId: 'custom', params: { temperature: 1.1 } })
+    // The key is kept apart, bound to the endpoint's origin, and never in the settings record.
+    expect(stored).not.toHaveProperty('apiKey')
+    expect(await repository.getValue('apiKeys')).toEqual({ 'http://127.0.0.1:9999': KEY })
   })
 
   it('settings typed key by key are written once, a moment after the last change', async () => {

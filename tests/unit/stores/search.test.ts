@@ -34,7 +34,7 @@ function database(): () => Promise<Repository> {
 async function openTab(factory: () => Promise<Repository>) {
   const stores = await openStores(factory)
   stores.settings.chooseProvider('custom')
-  Object.assign(stores.settings.settings, { apiKey: 'sk-search-test-0001', baseUrl: 'http://127.0.0.1:9/v1', model: 'm' })
+  Object.assign(stores.settings.settings, { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-search-test-0001', model: 'm' })
   return { ...stores, search: useSearchStore() }
 }
 

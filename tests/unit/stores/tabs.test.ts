@@ -43,7 +43,7 @@ afterEach(() => vi.unstubAllGlobals())
 async function openTab(factory: () => Promise<Repository>) {
   const stores = await openStores(factory)
   stores.settings.chooseProvider('custom')
-  Object.assign(stores.settings.settings, { apiKey: KEY, baseUrl: 'http://127.0.0.1:9/v1', model: 'm' })
+  Object.assign(stores.settings.settings, { baseUrl: 'http://127.0.0.1:9/v1', apiKey: KEY, model: 'm' })
   return stores
 }
 

@@ -54,7 +54,7 @@ function database(): () => Promise<Repository> {
 async function openTab(factory: () => Promise<Repository>, autoTitle?: boolean) {
   const stores = await openStores(factory)
   stores.settings.chooseProvider('custom')
-  Object.assign(stores.settings.settings, { apiKey: KEY, baseUrl: BASE, model: 'm', systemPrompt: 'Be brief.' })
+  Object.assign(stores.settings.settings, { baseUrl: BASE, apiKey: KEY, model: 'm', systemPrompt: 'Be brief.' })
   if (autoTitle !== undefined) stores.settings.settings.autoTitle = autoTitle
   return { ...stores, titles: useTitlesStore() }
 }
