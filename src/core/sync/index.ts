@@ -1,0 +1,13 @@
+/** Public surface of encrypted sync (lazily loaded: nothing here is in the first load). */
+export { runSync, MANIFEST_NAME, SYNC_FORMAT, SYNC_VERSION, parseManifest, stateKey, toDoc } from './engine'
+export type { SyncTarget, SyncLocal, SyncResult, SyncOptions, SyncState, SyncIndex, SyncManifest, LocalChanges, LocalSnapshot, LocalConversation } from './engine'
+export { mergeDocs, mergeMessage, canonicalJson, conflictCopy, lastEdit, metaKey } from './merge'
+export type { SyncDoc, DeletedMessage } from './merge'
+export { SyncError, isSyncError } from './errors'
+export type { SyncErrorKind, SyncErrorDetails } from './errors'
+export { openTarget, testConnection, s3ObjectUrl, s3Failure, webdavFailure } from './targets'
+export type { StorageTarget, FetchLike, ConnectionReport } from './targets'
+export { checkTarget, defaultTargetSettings, emptySecrets, s3CorsRule, alistCorsSetting, MIN_PASSPHRASE_LENGTH } from './config'
+export type { SyncKind, SyncTargetSettings, SyncSecrets, SyncTargetConfig } from './config'
+export { repositoryLocal } from './local'
+export { DEFAULT_ITERATIONS } from './crypto'
