@@ -94,33 +94,8 @@ export interface Repository {
    * parent: see `planDelete`) in one transaction. Returns false if the conversation was deleted.
    */
   deleteMessage(id: string, updates: ChatMessage[]): Promise<boolean>
-  /** Every tombstone: deleted conversations (epoch ms of the delete) and deleted messages. */
-  listTombstones(): Promise<Tombstones>
-  /**
-   * Writes what a sync merged, in one transaction. A merged conversation lives again here (its
-   * tombstone goes); each message is merged with the stored copy (a copy edited here during the
-   * sync wins); tombstoned messages are deleted unless edited after the delete; the conversation
-   * record keeps a title or pin changed here during the sync (when it no longer equals `base`).
-   * `remove` deletes conversations deleted elsewhere, with their delete time as tombstone.
-   */
-  applySynced(changes: { put: readonly SyncedConversation[]; remove: readonly { id: string; at: number }[] }): Promise<void>
   /** Closes the connection; later calls reject with a `closed` PersistenceError. */
   close(): void
-}
-
-/** What `listTombstones` returns. */
-export interface Tombstones {
-  conversations: Record<string, number>
-  messages: Record<string, MessageTombstone>
-}
-
-/** One conversation as a sync merged it. */
-export interface SyncedConversation {
-  conversation: Conversation
-  messages: ChatMessage[]
-  deleted: Record<string, { at: number; parentId: string | null }>
-  /** The record read before the sync, to tell a change made during it. */
-  base?: Conversation
 }
 
 /** What `updateConversation` may change. `pinned: false` removes the pin. */
@@ -448,82 +423,6 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
       return summary
     },
 
-    async listTombstones() {
-      const tx = live().transaction('kv', 'readonly')
-      const store = tx.store
-      const range = (prefix: string) => IDBKeyRange.bound(prefix, `${prefix}\uffff`)
-      const [convKeys, convValues, msgKeys, msgValues] = await Promise.all([
-        store.getAllKeys(range(KV_KEYS.deletedPrefix)),
-        store.getAll(range(KV_KEYS.deletedPrefix)),
-        store.getAllKeys(range(KV_KEYS.deletedMessagePrefix)),
-        store.getAll(range(KV_KEYS.deletedMessagePrefix)),
-        tx.done,
-      ])
-      const out: Tombstones = { conversations: {}, messages: {} }
-      convKeys.forEach((key, i) => {
-        const at = convValues[i]
-        out.conversations[key.slice(KV_KEYS.deletedPrefix.length)] = typeof at === 'number' ? at : 0
-      })
-      msgKeys.forEach((key, i) => {
-        const tomb = msgValues[i] as MessageTombstone | undefined
-        if (tomb && typeof tomb.conversationId === 'string') out.messages[key.slice(KV_KEYS.deletedMessagePrefix.length)] = tomb
-      })
-      return out
-    },
-
-    async applySynced(changes) {
-      const puts = changes.put.map((item) => {
-        const conversation = checkConversation(toPlainData(item.conversation))
-        const messages = item.messages.map((m) => checkMessage(toPlainData(m)))
-        for (const m of messages) {
-          if (m.conversationId !== conversation.id) throw new TypeError(`applySynced: message ${m.id} belongs to ${m.conversationId}, not ${conversation.id}`)
-        }
-        return { conversation, messages, deleted: toPlainData(item.deleted), base: item.base && toPlainData(item.base) }
-      })
-      const tx = live().transaction(['conversations', 'messages', 'kv'], 'readwrite')
-      await runInTransaction(tx, async () => {
-        const conversationStore = tx.objectStore('conversations')
-        const messageStore = tx.objectStore('messages')
-        const kv = tx.objectStore('kv')
-        const writes: (() => Promise<unknown>)[] = []
-        for (const item of puts) {
-          const id = item.conversation.id
-          const [stored, storedMessages] = await Promise.all([
-            conversationStore.get(id),
-            messageStore.index('by-conversation').getAll(conversationRange(id)),
-          ])
-          // Deleted here while the sync ran: that delete is the newer wish, and the next sync sends it.
-          if (item.base !== undefined && stored === undefined) continue
-          writes.push(() => kv.delete(tombstoneKey(id)))
-          const changedHere = stored !== undefined && item.base !== undefined && !sameRecord(stored, item.base)
-          const record: Conversation = changedHere
-            ? { ...stored, createdAt: Math.min(stored.createdAt, item.conversation.createdAt), updatedAt: Math.max(stored.updatedAt, item.conversation.updatedAt) }
-            : { ...item.conversation, updatedAt: Math.max(stored?.updatedAt ?? 0, item.conversation.updatedAt) }
-          if (!stored || !sameRecord(stored, record)) writes.push(() => conversationStore.put(record))
-          const byId = new Map(storedMessages.map((m) => [m.id, m]))
-          for (const m of item.messages) {
-            const have = byId.get(m.id)
-            const next = have === undefined ? m : syncedMessage(have, m)
-            if (!have || !sameRecord(have, next)) writes.push(() => messageStore.put(next))
-          }
-          for (const [messageId, tomb] of Object.entries(item.deleted)) {
-            const have = byId.get(messageId)
-            if (have && have.updatedAt <= tomb.at) writes.push(() => messageStore.delete(messageId))
-            const value: MessageTombstone = { conversationId: id, parentId: tomb.parentId, at: tomb.at }
-            writes.push(() => kv.put(value, messageTombstoneKey(messageId)))
-          }
-        }
-        for (const { id, at } of changes.remove) {
-          const keys = await messageStore.index('by-conversation').getAllKeys(conversationRange(id))
-          const previous = await kv.get(tombstoneKey(id))
-          writes.push(() => conversationStore.delete(id))
-          writes.push(() => kv.put(Math.max(at, typeof previous === 'number' ? previous : 0), tombstoneKey(id)))
-          for (const key of keys) writes.push(() => messageStore.delete(key))
-        }
-        await issueAll(writes)
-      })
-    },
-
     close() {
       closedBy ??= 'close'
       db.close()
@@ -571,24 +470,6 @@ function mergeConversation(
     conversation.createdAt !== a.createdAt ||
     conversation.pinned !== a.pinned
   return { conversation: changed ? conversation : undefined, messages: writes, added: fresh.length, updated }
-}
-
-/** A synced copy of a stored message: a copy edited here since (newer) wins; the latest version choice stays. */
-function syncedMessage(stored: ChatMessage, synced: ChatMessage): ChatMessage {
-  const base = stored.updatedAt > synced.updatedAt ? stored : synced
-  const selectedAt = Math.max(stored.selectedAt ?? -Infinity, synced.selectedAt ?? -Infinity)
-  return Number.isFinite(selectedAt) ? { ...base, selectedAt } : base
-}
-
-/** Whether two plain records hold the same data, whatever their key order. */
-function sameRecord(a: object, b: object): boolean {
-  return stableJson(a) === stableJson(b)
-}
-
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
-  )
 }
 
 /**

@@ -33,6 +33,8 @@ export const KV_KEYS = {
   syncTarget: 'syncTarget',
   /** The sync target's secrets, only when the user chose to remember them on this device. */
   syncSecrets: 'syncSecrets',
+  /** Epoch ms of the last sync that completed. */
+  syncLastAt: 'syncLastAt',
 } as const
 
 /** The kv key marking a deleted conversation, so no slower tab can bring it back. */

@@ -11,3 +11,6 @@ export { checkTarget, defaultTargetSettings, emptySecrets, s3CorsRule, alistCors
 export type { SyncKind, SyncTargetSettings, SyncSecrets, SyncTargetConfig } from './config'
 export { repositoryLocal } from './local'
 export { DEFAULT_ITERATIONS } from './crypto'
+export type { SyncKeys } from './crypto'
+export { openSyncDatabase } from './database'
+export type { SyncDatabase, SyncedConversation, Tombstones } from './database'

@@ -2,12 +2,13 @@
 import { KV_KEYS, type Repository } from '../persistence'
 import type { DeletedMessage } from './merge'
 import type { LocalConversation, SyncLocal, SyncState } from './engine'
+import type { SyncDatabase } from './database'
 
-/** The repository as a sync run sees it: conversations with their message tombstones, and the per-target memory. */
-export function repositoryLocal(repository: Repository): SyncLocal {
+/** The history as a sync run sees it: conversations with their message tombstones, and the per-target memory. */
+export function repositoryLocal(repository: Repository, database: SyncDatabase): SyncLocal {
   return {
     async read() {
-      const [items, tombstones] = await Promise.all([repository.exportConversations(), repository.listTombstones()])
+      const [items, tombstones] = await Promise.all([repository.exportConversations(), database.listTombstones()])
       const deletedBy = new Map<string, Record<string, DeletedMessage>>()
       for (const [id, tomb] of Object.entries(tombstones.messages)) {
         const list = deletedBy.get(tomb.conversationId) ?? {}
@@ -22,7 +23,7 @@ export function repositoryLocal(repository: Repository): SyncLocal {
       return { conversations, deleted: tombstones.conversations }
     },
     async apply(changes) {
-      await repository.applySynced({
+      await database.applySynced({
         put: changes.put.map(({ doc, base }) => ({ conversation: doc.conversation, messages: doc.messages, deleted: doc.deleted, ...(base ? { base } : {}) })),
         remove: changes.remove,
       })

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { conversation, message, openTestRepository } from '../persistence/fixtures'
-import { MANIFEST_NAME, SyncError, repositoryLocal, runSync, type SyncTarget } from '../../../src/core/sync'
-import type { Repository } from '../../../src/core/persistence'
+import { IDBFactory } from 'fake-indexeddb'
+import { conversation, message } from '../persistence/fixtures'
+import { MANIFEST_NAME, SyncError, openSyncDatabase, repositoryLocal, runSync, type SyncDatabase, type SyncTarget } from '../../../src/core/sync'
+import { createRepository, type Repository } from '../../../src/core/persistence'
+
+const databases = new WeakMap<Repository, SyncDatabase>()
+
+/** One device: the history repository and sync's own connection to the same database. */
+async function openTestRepository(): Promise<Repository> {
+  const idbFactory = new IDBFactory()
+  const repository = await createRepository({ idbFactory })
+  databases.set(repository, await openSyncDatabase({ idbFactory }))
+  return repository
+}
 
 /** An in-memory storage that logs every call and can be told to die after some writes. */
 function memoryTarget(): SyncTarget & { objects: Map<string, Uint8Array>; log: string[]; failAfterPuts?: number } {
@@ -32,7 +43,7 @@ function memoryTarget(): SyncTarget & { objects: Map<string, Uint8Array>; log: s
 const FAST = { iterations: 1000, minIterations: 1000 }
 
 function sync(repository: Repository, target: SyncTarget, passphrase = 'correct horse battery') {
-  return runSync({ target, local: repositoryLocal(repository), passphrase, ...FAST })
+  return runSync({ target, local: repositoryLocal(repository, databases.get(repository)!), passphrase, ...FAST })
 }
 
 async function contents(repository: Repository): Promise<Record<string, string[]>> {
