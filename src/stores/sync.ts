@@ -67,6 +67,8 @@ export const useSyncStore = defineStore('sync', () => {
   const errorKind = ref<string | null>(null)
   const test = ref<SyncTestState | null>(null)
   const loaded = ref(false)
+  /** Runs finished (well or not) since the page opened, so a caller can wait for the next one. */
+  const runs = ref(0)
 
   const keyCache = new Map<string, Promise<SyncKeys>>()
   let running: Promise<void> | null = null
@@ -197,6 +199,7 @@ export const useSyncStore = defineStore('sync', () => {
       again = true
       return running
     }
+    status.value = 'syncing'
     running = (async () => {
       try {
         do {
@@ -244,6 +247,8 @@ export const useSyncStore = defineStore('sync', () => {
       error.value = texts
       errorKind.value = kind
       status.value = 'error'
+    } finally {
+      runs.value++
     }
   }
 
@@ -261,5 +266,5 @@ export const useSyncStore = defineStore('sync', () => {
     }
   }
 
-  return { settings, secrets, enabled, status, lastSyncAt, lastResult, error, errorKind, test, loaded, load, save, forget, syncNow, schedule, runTest, stop }
+  return { settings, secrets, enabled, status, runs, lastSyncAt, lastResult, error, errorKind, test, loaded, load, save, forget, syncNow, schedule, runTest, stop }
 })

@@ -71,11 +71,15 @@ async function setUpS3(page: Page, passphrase = PASSPHRASE): Promise<void> {
   await page.getByTestId('sync-save').click()
 }
 
+/** Clicks Sync now and waits for that run (not an earlier one) to end in `state`. */
 async function syncNow(page: Page, state: 'idle' | 'error' = 'idle'): Promise<void> {
   await openSettings(page)
+  const status = page.getByTestId('sync-status')
   await expect(page.getByTestId('sync-now')).toBeEnabled({ timeout: 15_000 })
+  const before = Number(await status.getAttribute('data-runs'))
   await page.getByTestId('sync-now').click()
-  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', state, { timeout: 15_000 })
+  await expect.poll(async () => Number(await status.getAttribute('data-runs')), { timeout: 15_000 }).toBeGreaterThan(before)
+  await expect(status).toHaveAttribute('data-state', state)
 }
 
 async function titles(page: Page): Promise<string[]> {
