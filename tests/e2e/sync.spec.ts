@@ -22,7 +22,7 @@ let s3dir = ''
 let s3: S3rver | null = null
 
 async function startS3(): Promise<void> {
-  s3 = new S3rver({ port: S3_PORT, address: '127.0.0.1', silent: true, directory: s3dir, configureBuckets: [{ name: 'inkstream', configs: [CORS_XML] }] })
+  s3 = new S3rver({ port: S3_PORT, address: '127.0.0.1', silent: true, directory: s3dir, configureBuckets: [{ name: 'inkstream', configs: [CORS_XML] }, { name: 'nocors' }] })
   await s3.run()
 }
 
@@ -224,6 +224,20 @@ test('WebDAV: two devices end with the union and a delete propagates', async ({ 
     await syncNow(a)
     await closeSettings(a)
     for (const page of [a, b]) await expect(page.getByTestId('conversation-item')).toHaveCount(2)
+
+    // Automatic: a change on B syncs by itself a moment later; A then finds it.
+    await openSettings(b)
+    const runsBefore = Number(await b.getByTestId('sync-status').getAttribute('data-runs'))
+    await closeSettings(b)
+    await send(b, 'Sent later on B')
+    await openSettings(b)
+    await expect.poll(async () => Number(await b.getByTestId('sync-status').getAttribute('data-runs')), { timeout: 15_000 }).toBeGreaterThan(runsBefore)
+    await expect(b.getByTestId('sync-status')).toHaveAttribute('data-state', 'idle')
+    await closeSettings(b)
+    await syncNow(a)
+    await closeSettings(a)
+    await a.getByTestId('conversation-item').filter({ hasText: 'Written on B' }).click()
+    await expect(a.getByText('Sent later on B', { exact: true })).toBeVisible()
     const onB = a.getByTestId('conversation-item').filter({ hasText: 'Written on B' })
     await onB.getByTestId('conversation-delete').click()
     await a.getByTestId('confirm-ok').click()
@@ -235,4 +249,28 @@ test('WebDAV: two devices end with the union and a delete propagates', async ({ 
   } finally {
     await new Promise((resolve) => front.close(resolve))
   }
+})
+
+test('S3 connection test names CORS (with the rule to paste) and refused credentials', async ({ browser }) => {
+  const page = await device(browser)
+  await openSettings(page)
+  await page.getByTestId('sync-kind').selectOption('s3')
+  await page.getByTestId('sync-endpoint').fill(`http://127.0.0.1:${S3_PORT}`)
+  await page.getByTestId('sync-bucket').fill('nocors')
+  await page.getByTestId('sync-region').fill('us-east-1')
+  await page.getByTestId('sync-access-key').fill('S3RVER')
+  await page.getByTestId('sync-secret-key').fill('S3RVER')
+  await page.getByTestId('sync-passphrase').fill(PASSPHRASE)
+  await page.getByTestId('sync-test').click()
+  await expect(page.getByTestId('sync-test-result')).toContainText('CORS', { timeout: 15_000 })
+  const help = page.getByTestId('sync-cors-help')
+  await expect(help).toContainText('"AllowedOrigins"')
+  await expect(help).toContainText(new URL(page.url()).origin)
+
+  await page.getByTestId('sync-bucket').fill('inkstream')
+  // s3rver checks the access key id (not every signature), so the refused credential is the key id.
+  await page.getByTestId('sync-access-key').fill('NOT-A-KEY')
+  await page.getByTestId('sync-test').click()
+  await expect(page.getByTestId('sync-test-result')).toContainText('Credentials refused', { timeout: 15_000 })
+  await expect(help).toBeHidden()
 })
