@@ -12,9 +12,11 @@ import {
   runSync,
   testConnection,
   type SyncDatabase,
+  type SyncTarget,
   type SyncKeys,
   type SyncResult,
   type SyncSecrets,
+  type SyncTargetConfig,
   type SyncTargetSettings,
 } from '../core/sync'
 import { KV_KEYS, toPlainData } from '../core/persistence'
@@ -30,6 +32,19 @@ export type SyncStatus = 'off' | 'idle' | 'syncing' | 'error'
 
 /** A connection test as Settings shows it. */
 export type SyncTestState = { state: 'running' } | { state: 'ok'; ms: number; hasData: boolean } | { state: 'error'; error: readonly Text[]; kind: string }
+
+/** How runs reach the storage and the history database; tests put in-memory ones in their place. */
+export interface SyncWiring {
+  target(config: SyncTargetConfig): SyncTarget
+  database(): Promise<SyncDatabase>
+}
+
+let wiring: SyncWiring = { target: (config) => openTarget(config), database: () => openSyncDatabase() }
+
+/** Replaces how runs reach the storage or the database (tests). */
+export function useSyncWiring(next: Partial<SyncWiring>): void {
+  wiring = { ...wiring, ...next }
+}
 
 /** How long after the last change an automatic sync starts. */
 export const AUTO_SYNC_DELAY_MS = 2000
@@ -77,11 +92,15 @@ export const useSyncStore = defineStore('sync', () => {
   let poll: ReturnType<typeof setInterval> | undefined
   let unobserve: (() => void) | null = null
   let applying = false
+  let listening = false
   let database: Promise<SyncDatabase> | null = null
 
-  function full() {
-    return { ...settings.value, ...secrets.value }
+  /** The fields as typed (the connection test uses them before they are saved). */
+  function full(): SyncTargetConfig {
+    return toPlainData({ ...settings.value, ...secrets.value })
   }
+  /** The target as last saved: runs never use half-typed fields. */
+  let active: SyncTargetConfig | null = null
 
   /** Reads the saved target (and secrets, from this tab or this device) and starts syncing if one is saved. */
   async function load(): Promise<void> {
@@ -99,6 +118,7 @@ export const useSyncStore = defineStore('sync', () => {
     loaded.value = true
     enabled.value = saved !== undefined
     if (!enabled.value) return
+    active = full()
     if (secrets.value.passphrase === '') {
       // Session-only secrets and a new tab: the user types them again; nothing runs meanwhile.
       status.value = 'error'
@@ -127,6 +147,14 @@ export const useSyncStore = defineStore('sync', () => {
     })
     clearInterval(poll)
     poll = setInterval(() => void syncNow(), POLL_MS)
+    if (!listening && typeof window !== 'undefined') {
+      listening = true
+      // Back online, or back to this tab: other devices may have written meanwhile.
+      window.addEventListener('online', () => void syncNow())
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'visible') void syncNow()
+      })
+    }
     void syncNow()
   }
 
@@ -168,6 +196,7 @@ export const useSyncStore = defineStore('sync', () => {
     }
     localStorage.setItem(SYNC_FLAG, '1')
     keyCache.clear()
+    active = config
     enabled.value = true
     error.value = []
     errorKind.value = null
@@ -183,6 +212,7 @@ export const useSyncStore = defineStore('sync', () => {
     sessionStorage.removeItem(SYNC_SESSION_KEY)
     localStorage.removeItem(SYNC_FLAG)
     keyCache.clear()
+    active = null
     settings.value = defaultTargetSettings()
     secrets.value = emptySecrets()
     enabled.value = false
@@ -225,9 +255,10 @@ export const useSyncStore = defineStore('sync', () => {
     try {
       await streams.flush()
       const repository = await openRepository()
-      const config = full()
+      const config = active
+      if (!config) return
       checkTarget(config)
-      const result = await runSync({ target: openTarget(config), local: repositoryLocal(repository, await (database ??= openSyncDatabase())), passphrase: config.passphrase, keyCache })
+      const result = await runSync({ target: wiring.target(config), local: repositoryLocal(repository, await (database ??= wiring.database())), passphrase: config.passphrase, keyCache })
       lastResult.value = result
       lastSyncAt.value = result.at
       await repository.putValue(KV_KEYS.syncLastAt, result.at)
@@ -258,7 +289,7 @@ export const useSyncStore = defineStore('sync', () => {
     try {
       const config = full()
       checkTarget(config)
-      const report = await testConnection(openTarget(config), MANIFEST_NAME)
+      const report = await testConnection(wiring.target(config), MANIFEST_NAME)
       test.value = { state: 'ok', ms: report.ms, hasData: report.hasData }
     } catch (e) {
       const { texts, kind } = errorTexts(e)

@@ -198,7 +198,7 @@ export interface ConnectionReport {
 }
 
 /** Writes, reads back and deletes a small probe object, and looks for a manifest. */
-export async function testConnection(target: StorageTarget, manifestName: string, now: () => number = Date.now): Promise<ConnectionReport> {
+export async function testConnection(target: SyncTarget, manifestName: string, now: () => number = Date.now): Promise<ConnectionReport> {
   const started = now()
   const probe = '.inkstream-probe'
   const bytes = crypto.getRandomValues(new Uint8Array(16))
