@@ -105,12 +105,21 @@ export const useSyncStore = defineStore('sync', () => {
   /** Reads the saved target (and secrets, from this tab or this device) and starts syncing if one is saved. */
   async function load(): Promise<void> {
     if (loaded.value) return
-    const repository = await openRepository()
-    const [saved, remembered, last] = await Promise.all([
-      repository.getValue<SyncTargetSettings>(KV_KEYS.syncTarget),
-      repository.getValue<SyncSecrets>(KV_KEYS.syncSecrets),
-      repository.getValue<number>(KV_KEYS.syncLastAt),
-    ])
+    let saved: SyncTargetSettings | undefined
+    let remembered: SyncSecrets | undefined
+    let last: number | undefined
+    try {
+      const repository = await openRepository()
+      ;[saved, remembered, last] = await Promise.all([
+        repository.getValue<SyncTargetSettings>(KV_KEYS.syncTarget),
+        repository.getValue<SyncSecrets>(KV_KEYS.syncSecrets),
+        repository.getValue<number>(KV_KEYS.syncLastAt),
+      ])
+    } catch {
+      // Storage is unavailable: the chat view already says so, and there is nothing to sync from.
+      loaded.value = true
+      return
+    }
     const session = readSession()
     if (saved) settings.value = { ...defaultTargetSettings(), ...saved }
     secrets.value = { ...emptySecrets(), ...(remembered ?? session ?? {}) }
@@ -184,17 +193,23 @@ export const useSyncStore = defineStore('sync', () => {
       status.value = enabled.value ? 'error' : 'off'
       return false
     }
-    const repository = await openRepository()
-    const plainSettings = toPlainData(settings.value)
-    await repository.putValue(KV_KEYS.syncTarget, plainSettings)
-    if (plainSettings.remember) {
-      await repository.putValue(KV_KEYS.syncSecrets, toPlainData(secrets.value))
-      sessionStorage.removeItem(SYNC_SESSION_KEY)
-    } else {
-      await repository.putValue(KV_KEYS.syncSecrets, undefined)
-      sessionStorage.setItem(SYNC_SESSION_KEY, JSON.stringify(secrets.value))
+    try {
+      const repository = await openRepository()
+      const plainSettings = toPlainData(settings.value)
+      await repository.putValue(KV_KEYS.syncTarget, plainSettings)
+      if (plainSettings.remember) {
+        await repository.putValue(KV_KEYS.syncSecrets, toPlainData(secrets.value))
+        sessionStorage.removeItem(SYNC_SESSION_KEY)
+      } else {
+        await repository.putValue(KV_KEYS.syncSecrets, undefined)
+        sessionStorage.setItem(SYNC_SESSION_KEY, JSON.stringify(secrets.value))
+      }
+      localStorage.setItem(SYNC_FLAG, '1')
+    } catch (e) {
+      error.value = [{ key: 'sync.error.http', params: { detail: e instanceof Error ? e.message : String(e) } }]
+      errorKind.value = 'http'
+      return false
     }
-    localStorage.setItem(SYNC_FLAG, '1')
     keyCache.clear()
     active = config
     enabled.value = true

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { expect, test, type Browser, type Page } from '@playwright/test'
 import S3rver from 's3rver'
 import { v2 as webdav } from 'webdav-server'
-import { closeSettings, configure, openSettings, send } from './helpers'
+import { closeSettings, configure, openSettings, send, userMessages } from './helpers'
 
 const S3_PORT = Number(process.env.E2E_S3_PORT ?? 8821)
 const DAV_PORT = Number(process.env.E2E_DAV_PORT ?? 8822)
@@ -109,6 +109,7 @@ test('S3: two devices edit offline and both end with the union; a delete propaga
 
   // Offline: the storage is down while both devices write.
   await stopS3()
+  await send(a, 'A offline in the shared chat')
   await newChat(a, 'Alpha offline')
   await b.getByTestId('conversation-item').first().click()
   await send(b, 'Reply in the shared chat from B')
@@ -126,8 +127,15 @@ test('S3: two devices edit offline and both end with the union; a delete propaga
     await expect(page.getByTestId('conversation-item')).toHaveCount(3)
   }
   expect(await titles(a)).toEqual(await titles(b))
-  await a.getByTestId('conversation-item').filter({ hasText: 'Shared question from A' }).click()
-  await expect(a.getByText('Reply in the shared chat from B', { exact: true })).toBeVisible()
+  // Both devices asked a follow-up in the same chat offline: both are kept, as two versions of that question.
+  for (const page of [a, b]) {
+    await page.getByTestId('conversation-item').filter({ hasText: 'Shared question from A' }).click()
+    await expect(page.getByText('Reply in the shared chat from B', { exact: true })).toBeVisible()
+    const followUp = userMessages(page).nth(1)
+    await expect(followUp.getByTestId('message-version')).toContainText('2')
+    await followUp.getByTestId('message-version-prev').click()
+    await expect(page.getByText('A offline in the shared chat', { exact: true })).toBeVisible()
+  }
 
   // A delete on A reaches B.
   const beta = a.getByTestId('conversation-item').filter({ hasText: 'Beta offline' })
