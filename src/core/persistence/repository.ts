@@ -7,7 +7,8 @@ import type { ChatMessage, Conversation, ConversationSettings, GenerationParams,
 export type StoredSettings = Omit<Settings, 'apiKey'> & { apiKey?: string }
 import { persistenceErrorText, isQuotaExceeded } from '../errorText'
 import { PersistenceError, type ClosedBy, type PersistenceErrorInfo } from './errors'
-import { DB_NAME, DB_VERSION, KV_KEYS, tombstoneKey, upgrade } from './schema'
+import { DB_NAME, DB_VERSION, KV_KEYS, messageTombstoneKey, tombstoneKey, upgrade } from './schema'
+import type { MessageTombstone } from './schema'
 import type { ChatDatabase, UpgradeTransaction } from './schema'
 import { toFinishReason } from '../finishReason'
 import { attemptsToVersions, needsConversion } from '../versions'
@@ -232,7 +233,13 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
         const messages = tx.objectStore('messages')
         const stored = await messages.get(id)
         if (!stored || (await tx.objectStore('kv').getKey(tombstoneKey(stored.conversationId))) !== undefined) return
-        await issueAll([() => messages.delete(id), ...plain.map((m) => () => messages.put(m))])
+        // Remembered so that sync deletes it on other devices too, rather than bringing it back.
+        const tomb: MessageTombstone = { conversationId: stored.conversationId, parentId: stored.parentId ?? null, at: Date.now() }
+        await issueAll([
+          () => messages.delete(id),
+          () => tx.objectStore('kv').put(tomb, messageTombstoneKey(id)),
+          ...plain.map((m) => () => messages.put(m)),
+        ])
         done = true
       })
       return done

@@ -27,11 +27,35 @@ export const KV_KEYS = {
   lastBackupAt: 'lastBackupAt',
   /** Prefix of the tombstone of a deleted conversation, `deleted:<id>` (see `tombstoneKey`). */
   deletedPrefix: 'deleted:',
+  /** Prefix of the tombstone of one deleted message, `deleted-message:<id>` (a MessageTombstone), for sync. */
+  deletedMessagePrefix: 'deleted-message:',
+  /** Sync's memory of each target it synced with (see `core/sync/engine.ts`), by target. */
+  syncState: 'syncState',
+  /** The sync target's settings, never its secrets (see `core/sync/config.ts`). */
+  syncTarget: 'syncTarget',
+  /** The sync target's secrets, only when the user chose to remember them on this device. */
+  syncSecrets: 'syncSecrets',
+  /** Epoch ms of the last sync that completed. */
+  syncLastAt: 'syncLastAt',
 } as const
 
 /** The kv key marking a deleted conversation, so no slower tab can bring it back. */
 export function tombstoneKey(conversationId: string): string {
   return `${KV_KEYS.deletedPrefix}${conversationId}`
+}
+
+/** The kv key of a deleted message's tombstone. */
+export function messageTombstoneKey(messageId: string): string {
+  return `${KV_KEYS.deletedMessagePrefix}${messageId}`
+}
+
+/** A deleted message, remembered so sync can delete it on other devices too. */
+export interface MessageTombstone {
+  conversationId: string
+  /** The message it followed: its children moved there. */
+  parentId: string | null
+  /** Epoch ms of the delete. */
+  at: number
 }
 
 /** The stores and indexes of the history database. */
