@@ -25,23 +25,23 @@ function files(dir: string): string[] {
 }
 
 describe('supply chain', () => {
-  it.each([
-    // CVE-2022-21670 (12.3.2); smartquotes CVE-2026-48988 (14.2.0), GHSA-r7fv-28h4-cvq7 (15.0.2); inline HTML GHSA-vfgh-jcmw-g37q (15.0.3).
-    ['markdown-it', '15.0.3'],
-    // CVE-2024-28243/28244/28245/28246 (0.16.10), CVE-2025-23207 \htmlData (0.16.21).
-    ['katex', '0.16.21'],
-    // ReDoS CVE-2020-26237 (10.4.1); prototype pollution (9.18.2).
-    ['highlight.js', '10.4.1'],
-  ])('%s is at least %s', (name, floor) => {
+  const floors = (JSON.parse(readFileSync(join(root, 'scripts/supply-floors.json'), 'utf8')) as { floors: Record<string, { version: string }> }).floors
+
+  it.each(Object.entries(floors).map(([name, f]) => [name, f.version]))('%s is at least %s', (name, floor) => {
     const version = installed(name)
     expect(version, `${name} is installed`).toBeDefined()
     expect(atLeast(version!, floor), `${name} ${version} >= ${floor}`).toBe(true)
   })
 
+  it('the floors cover markdown-it, KaTeX and highlight.js', () => {
+    expect(Object.keys(floors).sort()).toEqual(['highlight.js', 'katex', 'markdown-it'])
+  })
+
   it('CI audits runtime dependencies before the test suite, which stays the last step', () => {
     const lines = readFileSync(join(root, '.ci/run'), 'utf8').trim().split('\n')
-    const audit = lines.indexOf('npm audit --omit=dev --audit-level=high')
+    const audit = lines.indexOf('node scripts/audit.mjs')
     expect(audit).toBeGreaterThan(lines.indexOf('npm ci'))
+    expect(readFileSync(join(root, 'scripts/audit.mjs'), 'utf8')).toContain("'audit', '--omit=dev', '--audit-level=high', '--json'")
     expect(lines.at(-1)).toBe('npm test')
   })
 
