@@ -1,5 +1,5 @@
 import { createI18n, useI18n } from 'petite-vue-i18n'
-import { loadMessages, messagesOf, messageFunctions, setCurrentLocale, flattenParams, type Locale, type MessageKey, type MessageParams, type Text } from './locales'
+import { loadEnglishSync, loadMessages, messagesOf, messageFunctions, setCurrentLocale, flattenParams, type Locale, type MessageKey, type MessageParams, type Text } from './locales'
 
 /**
  * Vue I18n in Composition mode, in its petite build: the same `createI18n`/`useI18n`/`t`, without
@@ -38,6 +38,15 @@ export async function applyLocale(locale: Locale): Promise<void> {
   if (token === switching) show(locale)
 }
 
+/**
+ * Makes Settings → Sync's texts available in English, the fallback of every language (Chinese
+ * carries its own in its chunk). Awaited before that panel renders.
+ */
+export async function loadSyncTexts(): Promise<void> {
+  const sync = await loadEnglishSync()
+  const global = i18n.global as unknown as { mergeLocaleMessage(l: string, m: Record<string, unknown>): void }
+  global.mergeLocaleMessage('en', messageFunctions({ sync }))
+}
 
 /**
  * The translate function for components, with message keys checked at compile time:

@@ -3,6 +3,8 @@
  * (the compiler and tests/unit/locales.test.ts both check). `{name}` is a parameter; the
  * characters { } @ $ | are vue-i18n syntax and must not appear literally.
  */
+import type { enSync } from './en-sync'
+
 export const en = {
   language: {
     label: 'Language',
@@ -617,57 +619,9 @@ export const en = {
     label: 'Let the model write conversation titles',
     note: 'After the first answer of a new conversation, one short extra request to the same endpoint asks for a title. A title you gave yourself is never replaced.',
   },
-  sync: {
-    title: 'Sync',
-    note: 'Encrypted here with your passphrase; the storage never sees text or titles.',
-    kind: 'Storage',
-    endpoint: 'S3 endpoint',
-    region: 'Region',
-    bucket: 'Bucket',
-    prefix: 'Folder',
-    pathStyle: 'Path-style URLs',
-    accessKey: 'Access key ID',
-    secretKey: 'Secret key',
-    url: 'WebDAV folder URL',
-    username: 'User',
-    password: 'Password',
-    passphrase: 'Passphrase',
-    passphraseNote: 'The same on every device; it cannot be recovered.',
-    remember: 'Remember secrets on this device',
-    auto: 'Sync after changes',
-    save: 'Save and sync',
-    forget: 'Turn off',
-    test: 'Test',
-    now: 'Sync now',
-    testing: 'Testing…',
-    testOk: 'Works ({ms} ms). {data}',
-    hasData: 'Data found.',
-    noData: 'Empty.',
-    status: { off: 'Off', idle: 'Synced', syncing: 'Syncing…', error: 'Failed' },
-    last: 'Last sync: {time}',
-    never: 'never',
-    result: '↑{up} ↓{down}, {applied} changed here',
-    needSecrets: 'Enter the secrets again (kept for one tab).',
-    corsS3: 'Bucket CORS rule:',
-    corsAlist: 'AList data/config.json:',
-    corsNextcloud: 'Nextcloud: WebAppPassword app, allow {origin}.',
-    error: {
-      cors: 'Blocked by CORS. {detail}',
-      network: 'Unreachable. {detail}',
-      auth: 'Credentials refused. {detail}',
-      'not-found': 'Wrong bucket or folder. {detail}',
-      'clock-skew': 'Clock off by {skew} s. {detail}',
-      quota: 'Storage full. {detail}',
-      passphrase: 'Wrong passphrase: nothing read or written.',
-      corrupt: 'Unreadable data. {detail}',
-      config: '{detail}',
-      insecure: 'Needs https or localhost.',
-      http: 'Storage error. {detail}',
-    },
-  },
 } as const
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> }
 
-/** The shape every locale file has: en.ts's keys, with any text. */
-export type Messages = Widen<typeof en>
+/** The shape every locale file has: en.ts's keys and en-sync.ts's, with any text. */
+export type Messages = Widen<typeof en & { sync: typeof enSync }>

@@ -42,7 +42,17 @@ export function flattenParams(text: Text, translate: (text: Text) => string): Me
  * English `.message`); another language is a chunk of its own, fetched when it is first used, so
  * the first load carries one language's text instead of both.
  */
-const catalog: Partial<Record<Locale, Messages>> = { en }
+// English's Sync section arrives with its panel (`loadEnglishSync`); until then its keys are missing,
+// which nothing outside that panel asks for.
+const catalog: Partial<Record<Locale, Messages>> = { en: en as Messages }
+
+let englishSync: Promise<Messages['sync']> | undefined
+
+/** Loads English's Sync texts (once) into the catalog and returns them. */
+export function loadEnglishSync(): Promise<Messages['sync']> {
+  englishSync ??= import('./en-sync').then(({ enSync }) => (catalog.en!.sync = enSync))
+  return englishSync
+}
 
 /** A locale's messages if they are loaded. */
 export function messagesOf(locale: Locale): Messages | undefined {
@@ -80,7 +90,7 @@ export function lookup(messages: Messages, key: string): string | undefined {
 
 /** Renders a message outside Vue (core, tests) exactly as vue-i18n does for `{name}` parameters. */
 export function render(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
-  const template = (catalog[locale] ? lookup(catalog[locale], key) : undefined) ?? lookup(en, key) ?? key
+  const template = (catalog[locale] ? lookup(catalog[locale], key) : undefined) ?? lookup(catalog.en!, key) ?? key
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
 }
 
@@ -90,7 +100,7 @@ export function renderText(locale: Locale, text: Text): string {
 }
 
 /** A locale's messages keyed by their dotted path, the form the i18n runtime looks keys up in. */
-export function flatMessages(messages: Messages): Record<string, string> {
+export function flatMessages(messages: Partial<Messages>): Record<string, string> {
   const out: Record<string, string> = {}
   const walk = (node: unknown, prefix: string): void => {
     if (typeof node === 'string') out[prefix] = node
@@ -107,7 +117,7 @@ export type MessageFunction = (ctx: { named: (name: string) => unknown }) => str
  * A locale's messages as functions, keyed by dotted path. They fill `{name}` exactly as `render`
  * does, so the page and core word every text alike, and no message syntax (`@`, `|`) can misfire.
  */
-export function messageFunctions(messages: Messages): Record<string, MessageFunction> {
+export function messageFunctions(messages: Partial<Messages>): Record<string, MessageFunction> {
   const out: Record<string, MessageFunction> = {}
   for (const [key, template] of Object.entries(flatMessages(messages))) {
     out[key] = (ctx) =>

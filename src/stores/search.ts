@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { createSearchIndex, type SearchResult } from '../core/search'
+import type { SearchIndex, SearchResult } from '../core/search'
 import type { ChatMessage } from '../core/types'
 import { linkLegacy, visibleBranch } from '../core/versions'
 import type { Change } from '../core/tabs'
@@ -30,7 +30,8 @@ export const useSearchStore = defineStore('search', () => {
   const results = ref<SearchResult[]>([])
   const focus = ref<SearchFocus | null>(null)
 
-  const index = createSearchIndex()
+  // The index code is fetched with the first search: most visits never search.
+  let index: SearchIndex | undefined
   let built = false
   const stale = new Set<string>()
   let syncing: Promise<void> = Promise.resolve()
@@ -69,6 +70,7 @@ export const useSearchStore = defineStore('search', () => {
   async function syncNow(): Promise<void> {
     const r = saves.repo()
     if (!r) return
+    index ??= (await import('../core/search')).createSearchIndex()
     if (!built) {
       // Changes during the read are marked again and re-read next time; none is missed.
       stale.clear()
@@ -95,7 +97,7 @@ export const useSearchStore = defineStore('search', () => {
     }
     await sync()
     if (mine !== token) return
-    results.value = index.search(text)
+    results.value = index?.search(text) ?? []
   }
 
   function clear(): void {
