@@ -18,6 +18,7 @@
 
   const longTasks = []
   const events = []
+  const animationFrames = []
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration })
@@ -35,7 +36,49 @@
     // not supported
   }
 
+  // Long animation frames (≥ 50 ms) with the scripts that ran in them: what a long task was made of.
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        animationFrames.push({
+          start: e.startTime,
+          duration: e.duration,
+          blocking: e.blockingDuration,
+          render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0,
+          styleLayout: e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0,
+          scripts: (e.scripts ?? []).map((sc) => ({
+            duration: sc.duration,
+            invoker: sc.invoker,
+            type: sc.invokerType,
+            source: `${String(sc.sourceURL ?? '').replace(/^.*\//, '')}${sc.sourceFunctionName ? `:${sc.sourceFunctionName}` : ''}${sc.sourceCharPosition >= 0 ? `@${sc.sourceCharPosition}` : ''}`,
+            forcedLayout: sc.forcedStyleAndLayoutDuration,
+          })),
+        })
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true })
+  } catch {
+    // not supported
+  }
+
   let state = null
+
+  /** Key presses between two times: Event Timing entries grouped by interactionId, longest per press. */
+  function keysBetween(from, to) {
+    const byInteraction = new Map()
+    for (const e of events) {
+      if (e.start < from || e.start > to || !/^key/.test(e.name)) continue
+      const key = e.interactionId || `${e.name}@${e.start}`
+      byInteraction.set(key, Math.max(byInteraction.get(key) ?? 0, e.duration))
+    }
+    const durations = [...byInteraction.values()]
+    return {
+      supported: PerformanceObserver.supportedEntryTypes?.includes('event') ?? false,
+      slow16: durations.filter((d) => d >= 16).length,
+      slow50: durations.filter((d) => d >= 50).length,
+      worst: durations.reduce((a, d) => Math.max(a, d), 0),
+    }
+  }
+  let quietFrom = null
 
   /** Date.now() − performance.now(), read at the instant Date.now() ticks (sub-millisecond). */
   function epochOffset() {
@@ -148,6 +191,31 @@
   }
 
   window.__bench = {
+    /**
+     * Probe-free window: no rAF loop, no MutationObserver, only the Event Timing observer that is
+     * always on. `quietStart()` marks its start, `quietKeys()` returns the key presses since.
+     */
+    quietStart() {
+      quietFrom = performance.now()
+    },
+    quietKeys() {
+      return keysBetween(quietFrom ?? 0, performance.now())
+    },
+
+    /** Opening figures: now (ms since navigation), long tasks and animation frames ≥ 50 ms until now. */
+    opened() {
+      const now = performance.now()
+      return {
+        at: now,
+        longTasks: {
+          count: longTasks.length,
+          total: longTasks.reduce((a, t) => a + t.duration, 0),
+          longest: longTasks.reduce((a, t) => Math.max(a, t.duration), 0),
+        },
+        longFrames: animationFrames.filter((f) => f.start <= now),
+      }
+    },
+
     /** Starts measuring. mode 'app' | 'floor'; sendSelector: what counts as the send click. */
     arm({ mode, sendSelector }) {
       const offset = epochOffset()
@@ -211,13 +279,7 @@
         if (gap > 33.4) over33++
       }
       const tasks = longTasks.filter((t) => t.start >= s.startAt && t.start <= endAt)
-      const keyEvents = events.filter((e) => e.start >= s.startAt && /^key/.test(e.name))
-      const byInteraction = new Map()
-      for (const e of keyEvents) {
-        const key = e.interactionId || `${e.name}@${e.start}`
-        byInteraction.set(key, Math.max(byInteraction.get(key) ?? 0, e.duration))
-      }
-      const keyDurations = [...byInteraction.values()]
+      const longFrames = animationFrames.filter((f) => f.start >= s.startAt && f.start <= endAt)
       const answers = document.querySelectorAll(s.mode === 'floor' ? '#out' : `${MESSAGE_APP}[data-role="assistant"] ${ANSWER_APP}`)
       const answer = answers[answers.length - 1]
       return {
@@ -239,12 +301,8 @@
           total: tasks.reduce((a, t) => a + t.duration, 0),
           longest: tasks.reduce((a, t) => Math.max(a, t.duration), 0),
         },
-        keys: {
-          supported: PerformanceObserver.supportedEntryTypes?.includes('event') ?? false,
-          slow16: keyDurations.filter((d) => d >= 16).length,
-          slow50: keyDurations.filter((d) => d >= 50).length,
-          worst: keyDurations.reduce((a, d) => Math.max(a, d), 0),
-        },
+        longFrames,
+        keys: keysBetween(s.startAt, endAt),
         answerTextLength: answer ? (answer.textContent ?? '').length : 0,
         domElements: document.getElementsByTagName('*').length,
       }

@@ -25,6 +25,16 @@ export const SCENARIOS = {
     floors: ['pre', 'split'],
   },
   S5: { title: '10,000 tokens at 250 tok/s', tokens: 10000, rate: 250, seed: 5, floors: ['split'] },
+  S6: {
+    title: '500 earlier turns of 1,000 tokens: open, scroll to the top and back, then 2,000 tokens at 200 tok/s',
+    tokens: 2000,
+    rate: 200,
+    seed: 6,
+    historyTurns: 500,
+    historyTokens: 1000,
+    scroll: true,
+    floors: ['split'],
+  },
 }
 
 /** The model name that makes the server stream a scenario's answer. */
@@ -33,7 +43,7 @@ export function modelFor(id) {
 }
 
 /**
- * What to stream for a model name: `bench-s1` … `bench-s5`, or `bench-t<tokens>-r<rate>[-s<seed>]`
+ * What to stream for a model name: `bench-s1` … `bench-s6`, or `bench-t<tokens>-r<rate>[-s<seed>]`
  * (rate 0 = unpaced), e.g. `bench-t500-r100`. Returns null for anything else.
  */
 export function streamSpec(model) {

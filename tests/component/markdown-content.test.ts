@@ -180,6 +180,9 @@ describe('MarkdownContent far from view', () => {
     expect(observer.watching(root)).toBe(true)
 
     observer.bringNear(root)
+    // Rendered in the next frame, a few messages a frame when a fast scroll brings many near.
+    expect(root.classList.contains('md-plain')).toBe(true)
+    frames.flush()
     expect(root.classList.contains('md-plain')).toBe(false)
     expect(root.innerHTML).toBe('<h1>Far away</h1><p><strong>bold</strong> text</p>')
     expect(observer.watching(root)).toBe(false)

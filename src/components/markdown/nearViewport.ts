@@ -1,4 +1,4 @@
-import { getCurrentInstance, inject, onBeforeUnmount, onMounted, ref, type InjectionKey, type Ref } from 'vue'
+import { getCurrentInstance, inject, nextTick, onBeforeUnmount, onMounted, ref, type InjectionKey, type Ref } from 'vue'
 
 /**
  * The scroll container whose neighbourhood decides when a finished message is worth rendering as
@@ -66,4 +66,78 @@ export function useNearViewport(): Ref<boolean> {
   })
   onBeforeUnmount(() => stopWaiting?.())
   return near
+}
+
+/** A message comes near within about a screen and a half, and goes far beyond four screens (hysteresis, so edges never flap). */
+const NEAR_MARGIN = '150% 0px'
+const FAR_MARGIN = '400% 0px'
+
+interface Tracker {
+  near: IntersectionObserver
+  far: IntersectionObserver
+}
+
+const trackers = new WeakMap<HTMLElement, Tracker>()
+const nearCallbacks = new WeakMap<Element, (near: boolean) => void>()
+
+function trackerFor(root: HTMLElement): Tracker {
+  let tracker = trackers.get(root)
+  if (!tracker) {
+    const report = (entries: IntersectionObserverEntry[], when: boolean): void => {
+      for (const entry of entries) if (entry.isIntersecting === when) nearCallbacks.get(entry.target)?.(when)
+    }
+    tracker = {
+      near: new IntersectionObserver((entries) => report(entries, true), { root, rootMargin: NEAR_MARGIN }),
+      far: new IntersectionObserver((entries) => report(entries, false), { root, rootMargin: FAR_MARGIN }),
+    }
+    trackers.set(root, tracker)
+  }
+  return tracker
+}
+
+/**
+ * Calls `onChange(true)` whenever `target` comes within about a screen and a half of `root`'s
+ * visible area and `onChange(false)` when it is more than four screens away. Returns a stop function.
+ */
+export function trackNear(root: HTMLElement, target: Element, onChange: (near: boolean) => void): () => void {
+  const tracker = trackerFor(root)
+  nearCallbacks.set(target, onChange)
+  tracker.near.observe(target)
+  tracker.far.observe(target)
+  return () => {
+    nearCallbacks.delete(target)
+    tracker.near.unobserve(target)
+    tracker.far.unobserve(target)
+  }
+}
+
+/** Most of a frame's time for rendering messages that came near; the rest waits for the next frame. */
+const RENDER_BUDGET_MS = 6
+const renderQueue = new Set<() => void>()
+let renderFrame = 0
+
+async function runRenders(): Promise<void> {
+  const started = performance.now()
+  for (const job of renderQueue) {
+    renderQueue.delete(job)
+    job()
+    // A job may only flip reactive state: wait for Vue's update, so the budget counts the DOM work too.
+    await nextTick()
+    if (performance.now() - started > RENDER_BUDGET_MS) break
+  }
+  renderFrame = renderQueue.size > 0 ? requestAnimationFrame(startRenders) : 0
+}
+
+function startRenders(): void {
+  void runRenders()
+}
+
+/**
+ * Runs `job` in an animation frame shared with other queued renders, a few milliseconds' worth a
+ * frame (at least one job), so a fast scroll past many messages never blocks the page. Returns a cancel.
+ */
+export function queueRender(job: () => void): () => void {
+  renderQueue.add(job)
+  if (!renderFrame) renderFrame = requestAnimationFrame(startRenders)
+  return () => renderQueue.delete(job)
 }
