@@ -23,6 +23,7 @@ const ALLOWED_HOSTS = new Map([
   // Provider presets (src/core/provider/profiles.ts): requested only when the user sends to them.
   ...presetHosts().map((host) => [host, 'a provider preset']),
   ['api.example.com', 'the base URL placeholder text'],
+  ['dav.example.com', 'the WebDAV folder placeholder text in Settings → Sync'],
   ['www.w3.org', 'XML namespace names (SVG, MathML, XLink): identifiers, never fetched'],
   ['github.com', 'highlight.js security wiki link in a console warning'],
   ['vuejs.org', 'Vue error reference link in a console message'],
