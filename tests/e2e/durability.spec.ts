@@ -263,6 +263,8 @@ async function reloadDuringLoad(page: Page): Promise<void> {
 }
 
 test('three quick reloads and a tab closed while loading change nothing that was saved', async ({ context, page }) => {
+  // Five page loads and three conversations: about 10 s alone, three times that beside a heavy test on 2 cores.
+  test.setTimeout(60_000)
   await watchPage(page)
   await configure(page)
   await newConversationWith(page, 'First saved conversation')
