@@ -281,6 +281,6 @@ test('S3 connection test names CORS (with the rule to paste) and refused credent
   // s3rver checks the access key id (not every signature), so the refused credential is the key id.
   await page.getByTestId('sync-access-key').fill('NOT-A-KEY')
   await page.getByTestId('sync-test').click()
-  await expect(page.getByTestId('sync-test-result')).toContainText('Credentials refused', { timeout: 15_000 })
+  await expect(page.getByTestId('sync-test-result')).toContainText('The storage refused the credentials', { timeout: 15_000 })
   await expect(help).toBeHidden()
 })
