@@ -170,7 +170,7 @@ describe('ChatMessage Retry', () => {
     expect(retry.attributes('type')).toBe('button')
     expect(wrapper.emitted('retry')).toBeUndefined()
     await retry.trigger('click')
-    expect(wrapper.emitted('retry')).toEqual([[]])
+    expect(wrapper.emitted('retry')).toEqual([[wrapper.props('message').id]])
     // The button is no part of the answer's text.
     expect(part(wrapper, 'message-content').element.textContent).toBe('cut')
   })
