@@ -521,22 +521,13 @@ function mergeTurnMeta(stored: Conversation | undefined, incoming: Conversation)
  * `undefined` fields disappear, which is what optional fields mean anyway.
  */
 export function toPlainData<T>(value: T): T {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    return jsonCopy(value)
-  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || 'toJSON' in value) return jsonCopy(value)
   // A top-level string (a 5 MB answer saved several times a second while it streams) is kept as
   // is: strings are immutable and a JSON round trip gives them back unchanged, at a cost linear in
   // their length on every save. Placeholders keep the keys in their order.
-  const record = value as Record<string, unknown>
-  const strings: Array<[string, string]> = []
-  const rest: Record<string, unknown> = {}
-  for (const key of Object.keys(record)) {
-    const field = record[key]
-    if (typeof field === 'string') {
-      strings.push([key, field])
-      rest[key] = ''
-    } else rest[key] = field
-  }
+  const rest = { ...value } as Record<string, unknown>
+  const strings = Object.entries(rest).filter((entry) => typeof entry[1] == 'string')
+  for (const [key] of strings) rest[key] = ''
   const copy = jsonCopy(rest)
   for (const [key, field] of strings) copy[key] = field
   return copy as T
