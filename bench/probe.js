@@ -52,6 +52,8 @@
             type: sc.invokerType,
             source: `${String(sc.sourceURL ?? '').replace(/^.*\//, '')}${sc.sourceFunctionName ? `:${sc.sourceFunctionName}` : ''}${sc.sourceCharPosition >= 0 ? `@${sc.sourceCharPosition}` : ''}`,
             forcedLayout: sc.forcedStyleAndLayoutDuration,
+            // Our code: a script served by the page's own origin (the app's bundles, the floor's script).
+            own: String(sc.sourceURL ?? '').startsWith(`${location.origin}/`),
           })),
         })
       }

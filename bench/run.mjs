@@ -18,7 +18,7 @@ import { cpus, loadavg } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
-import { question } from './doc.mjs'
+import { answerTokens, question } from './doc.mjs'
 import { SCENARIOS, modelFor } from './scenarios.mjs'
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url))
@@ -219,6 +219,37 @@ async function openedFigures(page) {
   return page.evaluate(() => window.__bench.opened())
 }
 
+/**
+ * Pastes the scenario's text into the composer the way the e2e tests do (a paste event carrying
+ * clipboard data), then waits, polling each frame, until the attachment chip is on screen.
+ */
+async function pasteText(page, s, inputSelector, chipSelector) {
+  const text = answerTokens(Math.ceil(s.pasteChars / 2.5), 8).join('').slice(0, s.pasteChars)
+  await page.evaluate((value) => {
+    window.__benchPaste = value
+  }, text)
+  return page.evaluate(
+    ({ inputSelector, chipSelector }) =>
+      new Promise((resolve) => {
+        const el = document.querySelector(inputSelector)
+        el.focus()
+        const value = window.__benchPaste
+        delete window.__benchPaste
+        const data = new DataTransfer()
+        data.setData('text/plain', value)
+        const t0 = performance.now()
+        el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+        const check = () => {
+          const chip = chipSelector ? document.querySelector(chipSelector) : true
+          if (chip || performance.now() - t0 > 10_000) resolve({ ms: performance.now() - t0, chip: Boolean(chip), chars: value.length })
+          else requestAnimationFrame(check)
+        }
+        requestAnimationFrame(check)
+      }),
+    { inputSelector, chipSelector },
+  )
+}
+
 /** Scrolls the chat from the end to the top and back with the mouse wheel, measuring frames and long tasks. */
 async function scrollThrough(page, armOpts) {
   const viewport = page.viewportSize()
@@ -309,7 +340,7 @@ async function measure(browser, server, scenario, variant, runIndex) {
     // Typing: first without the probe (Event Timing alone: no rAF loop, no MutationObserver), then
     // the same text again with it, so the probe's own cost shows as the difference.
     let quietKeys = null
-    if (s.typing) {
+    if (s.typing && !s.pasteChars) {
       // Typing starts once the page is quiet (lazy chunks and the first Markdown renders done).
       await page.waitForTimeout(1500)
       await page.evaluate(() => window.__bench.quietStart())
@@ -325,19 +356,34 @@ async function measure(browser, server, scenario, variant, runIndex) {
     await page.evaluate((opts) => window.__bench.arm(opts), armOpts)
 
     let done
+    let pasted = null
+    if (s.pasteChars) {
+      pasted = await pasteText(page, s, isApp ? '[data-testid="composer-input"]' : '#input', isApp ? '[data-testid="attachment-chip"]' : null)
+      await page.waitForTimeout(QUIET_MS)
+    }
     if (s.typing) {
       await page.keyboard.type(s.typing, { delay: s.keyDelayMs })
       await page.waitForTimeout(QUIET_MS)
-      done = { status: 'typed', timedOut: false }
+      done = { status: pasted && !pasted.chip ? 'no chip' : 'typed', timedOut: false }
     } else {
       await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
-      const timeoutMs = s.rate > 0 ? (s.tokens / s.rate) * 1000 + 30_000 : 60_000
+      const timeoutMs = s.rate > 0 ? (s.tokens / s.rate) * 1000 + 30_000 : (s.timeoutMs ?? 60_000)
       done = await page.evaluate((opts) => window.__bench.waitDone(opts), { timeoutMs, quietMs: QUIET_MS })
     }
     const after = await metrics(cdp)
     const probe = await page.evaluate(() => window.__bench.collect())
     await cdp.send('HeapProfiler.collectGarbage')
     const heap = await cdp.send('Runtime.getHeapUsage')
+
+    // After a paste, the same text typed again with the probe dormant (Event Timing alone).
+    if (s.pasteChars && s.typing) {
+      await input.fill('')
+      await page.waitForTimeout(400)
+      await page.evaluate(() => window.__bench.quietStart())
+      await page.keyboard.type(s.typing, { delay: s.keyDelayMs })
+      await page.waitForTimeout(QUIET_MS)
+      quietKeys = await page.evaluate(() => window.__bench.quietKeys())
+    }
 
     let stream = null
     if (!s.typing) {
@@ -356,9 +402,20 @@ async function measure(browser, server, scenario, variant, runIndex) {
       }
       const content = record?.content ?? ''
       const at = firstDifference(content, sent)
-      stored = { status: record?.status ?? null, identical: at < 0, storedLength: content.length, sentLength: sent.length, firstDifference: at }
+      stored = {
+        status: record?.status ?? null,
+        identical: at < 0,
+        storedLength: content.length,
+        sentLength: sent.length,
+        sentBytes: Buffer.byteLength(sent),
+        firstDifference: at,
+      }
     }
 
+    const frames = probe.longFrames
+    const ownMs = (f) => f.scripts.filter((sc) => sc.own).reduce((a, sc) => a + sc.duration, 0)
+    const ownFrames = frames.filter((f) => ownMs(f) > 0)
+    const maxOf = (list, fn) => (list.length ? Math.max(...list.map(fn)) : 0)
     const ms = (a, b) => (a === null || b === null || a === undefined || b === undefined ? null : a - b)
     return {
       scenario,
@@ -394,6 +451,11 @@ async function measure(browser, server, scenario, variant, runIndex) {
       scrollOver50: scrolled ? scrolled.frames.over50 : null,
       scrollLongTaskMax: scrolled ? scrolled.longTasks.longest : null,
       scrollLongTaskCount: scrolled ? scrolled.longTasks.count : null,
+      ownFrameMax: maxOf(ownFrames, (f) => f.duration),
+      ownScriptMax: maxOf(frames, (f) => maxOf(f.scripts.filter((sc) => sc.own), (sc) => sc.duration)),
+      otherFrameMax: maxOf(frames.filter((f) => ownMs(f) === 0), (f) => f.duration),
+      pasteMs: pasted?.ms ?? null,
+      pastedChars: pasted?.chars ?? null,
       longFrames: probe.longFrames,
       openLongFrames: opened?.longFrames ?? [],
       scrollLongFrames: scrolled?.longFrames ?? [],
@@ -443,6 +505,10 @@ const FIGURES = [
   { key: 'scrollOver50', label: 'scroll: frame gaps > 50 ms', fmt: 'n', scroll: true },
   { key: 'scrollLongTaskCount', label: 'scroll: long tasks, count', fmt: 'n', scroll: true },
   { key: 'scrollLongTaskMax', label: 'scroll: longest task (ms)', fmt: 'ms', scroll: true },
+  { key: 'ownFrameMax', label: 'longest frame ≥ 50 ms running our scripts (LoAF, ms)', fmt: 'ms', loaf: true },
+  { key: 'ownScriptMax', label: '… its longest script of ours (LoAF, ms)', fmt: 'ms', loaf: true },
+  { key: 'otherFrameMax', label: 'longest frame ≥ 50 ms with no script of ours (LoAF, ms)', fmt: 'ms', loaf: true },
+  { key: 'pasteMs', label: 'paste → attachment chip on screen (ms)', fmt: 'ms', paste: true },
   { key: 'mainThread', label: 'main thread busy (ms)', fmt: 'ms' },
   { key: 'script', label: '… of which script (ms)', fmt: 'ms' },
   { key: 'layoutStyle', label: '… of which style + layout (ms)', fmt: 'ms' },
@@ -464,7 +530,9 @@ function ratio(app, floor) {
   return `${(app / floor).toFixed(2)}×`
 }
 
-/** Targets of issues 3 and 13, checked against the medians. `floor` A = one <pre>, B = split. */
+const s7or8 = (scenario) => scenario === 'S7' || scenario === 'S8'
+
+/** Targets of issues 3, 12 and 13, checked against the medians. `floor` A = one <pre>, B = split. */
 function targets(scenario, m, runs) {
   const app = m.app ?? {}
   const pre = m.pre ?? {}
@@ -509,6 +577,33 @@ function targets(scenario, m, runs) {
     check('no long task', le(app.longTaskCount, 0), `${fmt(app.longTaskCount, 'n')} (longest ${fmt(app.longTaskMax)} ms)`)
     check('no frame gap over 50 ms', le(app.worstFrameGap, OVER_50), `worst ${fmt(app.worstFrameGap)} ms`)
     check('main thread ≤ 1.5× floor B', le(app.mainThread, split.mainThread === undefined ? null : 1.5 * split.mainThread), `${fmt(app.mainThread)} vs ${fmt(split.mainThread)} ms (${ratio(app.mainThread, split.mainThread)})`)
+  }
+  if (s7or8(scenario)) {
+    const limit = SCENARIOS[scenario].maxTaskMs
+    const appRuns = runs.filter((r) => r.variant === 'app')
+    if (SCENARIOS[scenario].checkStored) {
+      const completed = appRuns.length > 0 && appRuns.every((r) => r.status === 'done' && !r.timedOut)
+      check('always completes', completed, appRuns.map((r) => r.status + (r.timedOut ? ' (timed out)' : '')).join(', '))
+      const identical = appRuns.length > 0 && appRuns.every((r) => r.stored?.identical)
+      check(
+        'stored answer byte-identical to the stream',
+        identical,
+        appRuns
+          .map((r) => (r.stored ? (r.stored.identical ? `identical (${r.stored.sentLength.toLocaleString('en')} chars, ${r.stored.sentBytes.toLocaleString('en')} bytes UTF-8)` : `differs at ${r.stored.firstDifference} (${r.stored.storedLength} vs ${r.stored.sentLength} chars, ${r.stored.status})`) : 'not read'))
+          .join('; '),
+      )
+    }
+    if (SCENARIOS[scenario].pasteChars) {
+      const chips = appRuns.length > 0 && appRuns.every((r) => r.status === 'typed')
+      check('the paste became an attachment chip', chips, appRuns.map((r) => `${r.status}, ${fmt(r.pastedChars, 'n')} chars`).join('; '))
+      check('no key press ≥ 50 ms after the paste (probed)', le(app.keys50, 0), `${fmt(app.keys50, 'n')} (worst ${fmt(app.keyWorst)} ms; probe-free ${fmt(app.quietKeys50, 'n')}, worst ${fmt(app.quietKeyWorst)} ms)`)
+    }
+    check(`no task over ${limit} ms`, le(app.longTaskMax, limit), `longest ${fmt(app.longTaskMax)} ms (${fmt(app.longTaskCount, 'n')} long tasks, ${fmt(app.longTaskTotal)} ms in all)`)
+    check(
+      `no frame over ${limit} ms running our scripts (LoAF)`,
+      le(app.ownFrameMax, limit),
+      `longest ${fmt(app.ownFrameMax)} ms, its longest script of ours ${fmt(app.ownScriptMax)} ms; longest frame without our scripts ${fmt(app.otherFrameMax)} ms`,
+    )
   }
   if (scenario === 'S6') {
     // No targets in the issue: these are the S3/S5 goals applied to 500 turns, reported as figures.
@@ -575,15 +670,17 @@ function report(results, opts, env) {
     }
     lines.push(`## ${scenario}: ${s.title}`, '')
     const floorHeads = s.floors.map((f) => (f === 'pre' ? 'floor A (pre)' : 'floor B (split)'))
-    lines.push(`| figure | app | ${floorHeads.map((h) => `${h} | ratio`).join(' | ')} |`)
-    lines.push(`| --- | ---: | ${s.floors.map(() => '---: | ---:').join(' | ')} |`)
+    lines.push(`| figure | app |${floorHeads.map((h) => ` ${h} | ratio |`).join('')}`)
+    lines.push(`| --- | ---: |${s.floors.map(() => ' ---: | ---: |').join('')}`)
     for (const f of FIGURES) {
       if (f.typing && !s.typing) continue
       if (f.stream && s.typing) continue
       if (f.history && !s.historyTurns) continue
       if (f.scroll && !s.scroll) continue
+      if (f.loaf && !s.maxTaskMs) continue
+      if (f.paste && !s.pasteChars) continue
       const cells = s.floors.map((v) => `${fmt(med[v][f.key], f.fmt)} | ${ratio(med.app[f.key], med[v][f.key])}`)
-      lines.push(`| ${f.label} | ${fmt(med.app[f.key], f.fmt)} | ${cells.join(' | ')} |`)
+      lines.push(`| ${f.label} | ${fmt(med.app[f.key], f.fmt)} |${cells.map((c) => ` ${c} |`).join('')}`)
     }
     lines.push('')
     const checks = targets(scenario, med, runs)

@@ -129,6 +129,7 @@ export async function startServer({ appDir, appPort = 0, apiPort = 0, host = '12
       model: String(body.model),
       tokens: tokens.length,
       rate: spec.rate,
+      batch: spec.batch ?? 1,
       requestBytes: Number(req.headers['content-length'] ?? 0),
       requestMessages: Array.isArray(body.messages) ? body.messages.length : 0,
       receivedAt: Date.now(),
@@ -178,6 +179,13 @@ export async function startServer({ appDir, appPort = 0, apiPort = 0, host = '12
       record.tokensSent = to
       return out
     }
+    /** One event carrying tokens from … to (unpaced streams with a batch size). */
+    const batchEvent = (from, to) => {
+      const text = tokens.slice(from, to).join('')
+      sentParts.push(text)
+      record.tokensSent = to
+      return event({ content: text }, null)
+    }
     const finish = () =>
       new Promise((done) => {
         const tail = event({}, 'stop') + 'data: [DONE]\n\n'
@@ -192,9 +200,11 @@ export async function startServer({ appDir, appPort = 0, apiPort = 0, host = '12
 
     write(event({ role: 'assistant', content: '' }, null))
     if (spec.rate <= 0) {
-      // Unpaced: every token its own SSE event, written as fast as the socket takes them.
-      for (let i = 0; i < tokens.length && !closed; i++) {
-        if (!write(tokenEvents(i, i + 1))) await drain()
+      // Unpaced: every token (or every `batch` tokens) its own SSE event, written as fast as the
+      // socket takes them.
+      const batch = spec.batch ?? 1
+      for (let i = 0; i < tokens.length && !closed; i += batch) {
+        if (!write(batch === 1 ? tokenEvents(i, i + 1) : batchEvent(i, Math.min(tokens.length, i + batch)))) await drain()
       }
     } else {
       // Paced: token i is due at i / rate seconds; a late timer sends every due token in one write.

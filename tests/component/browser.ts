@@ -19,6 +19,12 @@ export function manualFrames() {
     get pending(): number {
       return queue.size
     },
+    /** Runs the frames requested so far (not those they request). */
+    flushOne(): void {
+      const due = [...queue.entries()]
+      queue.clear()
+      for (const [, callback] of due) callback(performance.now())
+    },
     /** Runs the frames requested so far, then any they requested, until none is left. */
     flush(): void {
       for (let rounds = 0; queue.size > 0; rounds++) {

@@ -88,6 +88,32 @@ function chunksOf(text: string): string[] {
 }
 
 describe('MarkdownContent while streaming', () => {
+  it('renders a huge answer that arrived at once a slice a frame, its later blocks in groups, and ends with the one-shot blocks and text', async () => {
+    const paragraphs = Array.from({ length: 1000 }, (_, i) => `Paragraph ${i} with **bold** text and 中文, ${'words '.repeat(30)}end.`)
+    const source = paragraphs.join('\n\n')
+    expect(source.length).toBeGreaterThan(200_000)
+    const { wrapper, root } = render({ source: '', streaming: true })
+    await wrapper.setProps({ source })
+    let rounds = 0
+    while (frames.pending > 0) {
+      // One frame at a time: each renders a slice and asks for the next.
+      const before = root.textContent?.length ?? 0
+      frames.flushOne()
+      expect(root.textContent?.length ?? 0).toBeGreaterThan(before)
+      rounds++
+    }
+    expect(rounds).toBeGreaterThanOrEqual(3)
+    const groups = [...root.querySelectorAll(':scope > .md-group')]
+    expect(groups.length).toBe(3)
+    for (const group of groups) expect(group.children.length).toBeLessThanOrEqual(200)
+    await update(wrapper, { streaming: false })
+    expect(root.querySelector('.md-tail')).toBeNull()
+    const oneShot = document.createElement('div')
+    oneShot.innerHTML = oneShotHtml(source)
+    const flat = [...root.children].flatMap((el) => (el.classList.contains('md-group') ? [...el.children] : [el]))
+    expect(flat.map((el) => el.outerHTML)).toEqual([...oneShot.children].map((el) => el.outerHTML))
+  })
+
   it('keeps every finished block as the same element while the tail grows, and ends equal to a one-shot render', async () => {
     const { wrapper, root } = render({ source: '', streaming: true })
     const kept: Element[] = []

@@ -10,6 +10,8 @@ type MarkdownModule = typeof import('../../core/markdown')
 export interface MarkdownRuntime {
   markdown: MarkdownModule
   renderer: MarkdownRenderer
+  /** DOM helper for huge answers, loaded with the renderer (it is not needed before). */
+  groups: typeof import('./blockGroups')
 }
 
 let runtime: MarkdownRuntime | null = null
@@ -85,9 +87,9 @@ export function markdownRuntime(): MarkdownRuntime | null {
 
 /** Starts loading the renderer (once); listeners hear when it is there. A failed load may be retried. */
 export function loadMarkdown(): Promise<MarkdownRuntime> {
-  runtimeLoading ??= import('../../core/markdown').then(
-    (markdown) => {
-      runtime = { markdown, renderer: markdown.createMarkdownRenderer() }
+  runtimeLoading ??= Promise.all([import('../../core/markdown'), import('./blockGroups')]).then(
+    ([markdown, groups]) => {
+      runtime = { markdown, renderer: markdown.createMarkdownRenderer(), groups }
       notify()
       return runtime
     },

@@ -521,6 +521,19 @@ function mergeTurnMeta(stored: Conversation | undefined, incoming: Conversation)
  * `undefined` fields disappear, which is what optional fields mean anyway.
  */
 export function toPlainData<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || 'toJSON' in value) return jsonCopy(value)
+  // A top-level string (a 5 MB answer saved several times a second while it streams) is kept as
+  // is: strings are immutable and a JSON round trip gives them back unchanged, at a cost linear in
+  // their length on every save. Placeholders keep the keys in their order.
+  const rest = { ...value } as Record<string, unknown>
+  const strings = Object.entries(rest).filter((entry) => typeof entry[1] == 'string')
+  for (const [key] of strings) rest[key] = ''
+  const copy = jsonCopy(rest)
+  for (const [key, field] of strings) copy[key] = field
+  return copy as T
+}
+
+function jsonCopy<T>(value: T): T {
   const json = JSON.stringify(value)
   if (json === undefined) throw new TypeError('Cannot store a value that has no JSON form')
   return JSON.parse(json) as T

@@ -287,6 +287,16 @@ describe('plain data', () => {
     expect(() => toPlainData({ big: 1n })).toThrow(TypeError)
   })
 
+  it('toPlainData gives what a JSON round trip gives, top-level strings (even lone surrogates) included, keys in order', () => {
+    const when = new Date(0)
+    const value = reactive({ id: 'm', content: `a\ud800b${'x'.repeat(100_000)}`, seq: 2, gone: undefined, at: when, nested: { s: 'n', u: undefined }, list: [1, undefined], nan: Number.NaN })
+    const copy = toPlainData(value)
+    expect(copy).toStrictEqual(JSON.parse(JSON.stringify(value)))
+    expect(Object.keys(copy)).toEqual(['id', 'content', 'seq', 'at', 'nested', 'list', 'nan'])
+    expect(structuredClone(copy)).toStrictEqual(copy)
+    expect(toPlainData(when)).toBe(JSON.parse(JSON.stringify(when)))
+  })
+
   it('does not keep a reference to the caller’s object', async () => {
     const repo = await openTestRepository()
     const m = message('c', 0)
