@@ -292,11 +292,14 @@ export async function createRepository(options: RepositoryOptions = {}): Promise
       }
       const tx = live().transaction(['conversations', 'messages', 'kv'], 'readwrite')
       await runInTransaction(tx, async () => {
-        if ((await tx.objectStore('kv').getKey(tombstoneKey(plainConversation.id))) !== undefined) {
-          throw failure({ kind: 'deleted' })
-        }
         const conversationStore = tx.objectStore('conversations')
-        const stored = await conversationStore.get(plainConversation.id)
+        // Both reads in one round trip: each hop waits behind whatever the page renders meanwhile
+        // (a send's own render), and this write stands between Send and the request leaving.
+        const [tombstone, stored] = await Promise.all([
+          tx.objectStore('kv').getKey(tombstoneKey(plainConversation.id)),
+          conversationStore.get(plainConversation.id),
+        ])
+        if (tombstone !== undefined) throw failure({ kind: 'deleted' })
         const messageStore = tx.objectStore('messages')
         return issueAll([
           () => conversationStore.put(mergeTurnMeta(stored, plainConversation)),
