@@ -26,6 +26,7 @@ import { openRepository } from './repository'
 import { useChatStore } from './chat'
 import { useStreamsStore } from './streams'
 import { useTabsStore } from './tabs'
+import { onPageReturn } from '../browser/pageReturn'
 
 /** Where sync stands, for `sync-status`. */
 export type SyncStatus = 'off' | 'idle' | 'syncing' | 'error'
@@ -92,7 +93,7 @@ export const useSyncStore = defineStore('sync', () => {
   let poll: ReturnType<typeof setInterval> | undefined
   let unobserve: (() => void) | null = null
   let applying = false
-  let listening = false
+  let stopListening: (() => void) | null = null
   let database: Promise<SyncDatabase> | null = null
 
   /** The fields as typed (the connection test uses them before they are saved). */
@@ -156,20 +157,16 @@ export const useSyncStore = defineStore('sync', () => {
     })
     clearInterval(poll)
     poll = setInterval(() => void syncNow(), POLL_MS)
-    if (!listening && typeof window !== 'undefined') {
-      listening = true
-      // Back online, or back to this tab: other devices may have written meanwhile.
-      window.addEventListener('online', () => void syncNow())
-      document.addEventListener('visibilitychange', () => {
-        if (document.visibilityState === 'visible') void syncNow()
-      })
-    }
+    stopListening?.()
+    stopListening = onPageReturn(() => void syncNow())
     void syncNow()
   }
 
   function stop(): void {
     unobserve?.()
     unobserve = null
+    stopListening?.()
+    stopListening = null
     clearInterval(poll)
     clearTimeout(timer)
   }
