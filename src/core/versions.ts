@@ -2,7 +2,7 @@
  * A conversation's messages as a tree of versions. Each message names the one it follows
  * (`parentId`, `null` for the first question); messages with the same parent are versions of one
  * another (a regenerated answer, an edited question). The branch on screen starts at the root and
- * takes, at every step, the version chosen last (`selectedAt`; none chosen: the newest by `seq`).
+ * takes, at every step, the version chosen last (`selectedAt`; none chosen: the newest, see `bySeq`).
  * `seq` is a per-conversation creation counter, so a parent always sorts before its children and a
  * branch in `seq` order is a linear history, the shape every other module already reads.
  */
@@ -19,8 +19,14 @@ export interface VersionInfo {
 
 const ROOT = '\u0000root'
 
+/**
+ * Creation order. Two devices that each added a message offline give both the same `seq`; the one
+ * created later then counts as newer (a text kept from a conflict shares its message's creation
+ * time and loses by its older edit), and the id settles the rest, so every device numbers and
+ * picks versions the same way.
+ */
 function bySeq(a: ChatMessage, b: ChatMessage): number {
-  return a.seq - b.seq
+  return a.seq - b.seq || a.createdAt - b.createdAt || a.updatedAt - b.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }
 
 /**
@@ -55,7 +61,7 @@ function childrenByParent(messages: readonly ChatMessage[]): Map<string, ChatMes
 function chosen(versions: readonly ChatMessage[]): ChatMessage | undefined {
   let best: ChatMessage | undefined
   for (const v of versions) {
-    if (!best || (v.selectedAt ?? 0) > (best.selectedAt ?? 0) || ((v.selectedAt ?? 0) === (best.selectedAt ?? 0) && v.seq > best.seq)) best = v
+    if (!best || (v.selectedAt ?? 0) > (best.selectedAt ?? 0) || ((v.selectedAt ?? 0) === (best.selectedAt ?? 0) && bySeq(v, best) > 0)) best = v
   }
   return best
 }

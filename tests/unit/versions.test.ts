@@ -28,6 +28,19 @@ describe('visibleBranch', () => {
     expect(ids(visibleBranch(first))).toEqual(['q1', 'a1', 'q2', 'a2'])
   })
 
+  it('two follow-ups written offline on two devices (same seq): every device shows the later one, whatever the ids or order', () => {
+    const base = [m('q1', 0, null), m('a1', 1, 'q1')]
+    const early = m('zz-early', 2, 'a1', { role: 'user', createdAt: 1_000 })
+    const late = m('aa-late', 2, 'a1', { role: 'user', createdAt: 2_000 })
+    for (const tree of [[...base, early, late], [...base, late, early], [late, ...base, early]]) {
+      expect(ids(visibleBranch(tree))).toEqual(['q1', 'a1', 'aa-late'])
+      expect(versionsOf(tree, visibleBranch(tree)).get('aa-late')).toEqual({ index: 2, count: 2, prevId: 'zz-early', nextId: undefined })
+    }
+    // Same time too: the id decides, the same way everywhere.
+    const twin = { ...late, id: 'zz-twin', createdAt: 1_000 }
+    expect(ids(visibleBranch([...base, twin, early]))).toEqual(ids(visibleBranch([...base, early, twin])))
+  })
+
   it('never loses a message whose parent is gone, and survives a cycle', () => {
     expect(ids(visibleBranch([m('a1', 1, 'missing')]))).toEqual(['a1'])
     expect(ids(visibleBranch([m('q1', 0, null), m('a1', 1, 'q1'), m('q1x', 2, 'a1', { selectedAt: 5 })]))).toEqual(['q1', 'a1', 'q1x'])
