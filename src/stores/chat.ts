@@ -9,7 +9,6 @@ import { buildHistory, type History } from '../core/context'
 import { resolveSettings, type RequestSettings } from '../core/conversationSettings'
 import { linkLegacy, nextSeq, planDelete, sendableHistory, versionsOf, visibleBranch } from '../core/versions'
 import { canContinue, continueTurns, prefixCompletionBaseUrl, resumeAnswer } from '../core/continuation'
-import { TRANSCRIPT_FILE_NAME, formatTranscript } from '../core/transcript'
 import type { MarkdownLabels } from '../core/markdownExport'
 import { render } from '../locales'
 import { UNTITLED, titleFromQuestion } from '../core/conversation'
@@ -423,7 +422,9 @@ export const useChatStore = defineStore('chat', () => {
   }
 
   /** The open conversation in the classic `conversation.txt` format. */
-  function transcript(): TextFile {
+  async function transcript(): Promise<TextFile> {
+    // Not needed to show the chat either: fetched on the first export, like the Markdown one.
+    const { TRANSCRIPT_FILE_NAME, formatTranscript } = await import('../core/transcript')
     const includeReasoning = settingsStore.settings.exportReasoning
     return { fileName: TRANSCRIPT_FILE_NAME, text: formatTranscript(messages.value, { includeReasoning }) }
   }

@@ -220,7 +220,7 @@ describe('chat store', () => {
     stubFetch(() => streamed([sse([chunk('Answer', { finish_reason: 'stop' })])]))
     await chat.send('Question')
     await streams.settled()
-    const { fileName, text } = chat.transcript()
+    const { fileName, text } = await chat.transcript()
     expect(fileName).toBe('conversation.txt')
     expect(text).toMatch(/^\n\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] Question:\nQuestion\n\n\[[^\]]+\] Answer:\nAnswer\n-{40}\n$/)
   })

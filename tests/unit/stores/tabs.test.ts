@@ -240,7 +240,7 @@ describe('storage failures', () => {
     expect(banner(a)).toMatch(/storage for Inkstream is full/)
     expect(a.saves.hasUnsaved).toBe(true)
     expect(a.chat.messages.map((m) => m.content)).toEqual(['saved', 'ok', 'not saved yet', 'ok'])
-    expect(a.chat.transcript().text).toContain('not saved yet')
+    expect((await a.chat.transcript()).text).toContain('not saved yet')
 
     const check = await createRepository({ dbName })
     expect((await check.listMessages(a.chat.activeId!)).map((m) => m.content)).toEqual(['saved', 'ok'])
