@@ -7,7 +7,7 @@ export { createMarkdownRenderer, renderMarkdown, topLevelBlocks, MARKDOWN_OPTION
 export type { MarkdownRenderer, CodeHighlighter, TokenBlock } from './renderer'
 export { createStreamingMarkdown } from './streaming'
 export type { StreamingMarkdown, StreamingUpdate } from './streaming'
-export { createTextFeed } from './feed'
+export { advance, combineUpdates, createTextFeed } from './feed'
 export type { TextFeed } from './feed'
 export { createHighlightJs } from './highlight'
 export { MATH_OPTIONS } from './math'

@@ -431,6 +431,21 @@ function coalesce(events: StreamEvent[]): StreamEvent[] {
   return merged
 }
 
+/** Text parsed in one task when a single network read brings more (about 300 events of 100 tokens). */
+const PIECE_CHARS = 32 * 1024
+
+/** The next task, not throttled in a background tab (setTimeout is, to once a second). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel()
+    channel.port1.onmessage = () => {
+      channel.port1.close()
+      resolve()
+    }
+    channel.port2.postMessage(null)
+  })
+}
+
 async function* readEvents(
   ctx: Context,
   body: ReadableStream<Bytes>,
@@ -468,16 +483,22 @@ async function* readEvents(
     }
     // Any bytes (a keep-alive comment or half an event included) end this wait, and the next
     // wait restarts the idle clock: silence is measured from the last bytes received.
-    parser.feed(text.decode(result.value, { stream: true }))
-    if (out.length > 0) {
-      const batch = coalesce(out)
-      out.length = 0
-      yield* batch
-    }
-    if (decoder.terminal !== undefined) {
-      session.release()
-      yield decoder.terminal
-      return
+    const chunk = text.decode(result.value, { stream: true })
+    for (let at = 0; at < chunk.length || at === 0; at += PIECE_CHARS) {
+      // A read of megabytes (a fast stream that piled up) is parsed a piece a task, so the page
+      // renders in between. A piece may end inside a line or a surrogate pair: the parser joins them.
+      if (at > 0) await nextTask()
+      parser.feed(chunk.length <= PIECE_CHARS ? chunk : chunk.slice(at, at + PIECE_CHARS))
+      if (out.length > 0) {
+        const batch = coalesce(out)
+        out.length = 0
+        yield* batch
+      }
+      if (decoder.terminal !== undefined) {
+        session.release()
+        yield decoder.terminal
+        return
+      }
     }
   }
   // As in the EventSource spec, an event without its closing blank line is dropped at EOF.

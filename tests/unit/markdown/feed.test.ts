@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createTextFeed } from '../../../src/core/markdown'
+import { advance, combineUpdates, createStreamingMarkdown, createTextFeed, type StreamingUpdate } from '../../../src/core/markdown'
+import { fullRenderer } from './setup'
 
 describe('createTextFeed', () => {
   it('gives all of a short text at once, and a huge one a slice at a time ending at a line end', () => {
@@ -30,5 +31,77 @@ describe('createTextFeed', () => {
     expect(feed.end(text, 0, 1410)).toBe(262_144)
     for (let t = 2000; t < 9000; t += 1000) feed.end(text, 0, t)
     expect(feed.end(text, 0, 10_000)).toBe(8_192)
+  })
+})
+
+describe('advance', () => {
+  const renderer = fullRenderer()
+  const doc = [
+    '# Long answer\n\n',
+    ...Array.from({ length: 300 }, (_, i) =>
+      i % 7 === 0
+        ? '```python\nprint("块 ' + i + '")\n```\n\n'
+        : i % 11 === 0
+          ? '| a | b |\n|---|---|\n| 1 | $x^' + i + '$ |\n\n'
+          : '段落 ' + i + ' with **bold** and 😀 '.repeat(20) + '\n\n',
+    ),
+  ].join('')
+
+  /** Applies updates as MarkdownContent does. */
+  function view() {
+    let final: string[] = []
+    let tail = ''
+    return {
+      apply(update: StreamingUpdate) {
+        if (update.reset) final = []
+        for (const { index, html } of update.replaced) final[index] = html
+        final.push(...update.newlyFinalHtml)
+        tail = update.tailHtml
+      },
+      get html() {
+        return final.join('') + tail
+      },
+    }
+  }
+
+  it('a whole text fed in budgeted steps shows what a one-shot render shows', () => {
+    const stream = createStreamingMarkdown(renderer)
+    const shown = view()
+    let time = 0
+    // Each step "takes" 10 ms, so a 24 ms budget stops after three steps.
+    const clock = () => (time += 10)
+    let from = 0
+    let calls = 0
+    while (from < doc.length) {
+      const { end, update } = advance(stream, doc, from, doc.length, 24, clock)
+      expect(end).toBeGreaterThan(from)
+      shown.apply(update)
+      from = end
+      calls++
+    }
+    shown.apply(stream.finish())
+    expect(calls).toBeGreaterThan(1)
+    expect(shown.html).toBe(renderer.render(doc))
+  })
+
+  it('stops at the limit, never past it, and never inside a surrogate pair', () => {
+    const text = '😀'.repeat(10_000)
+    const stream = createStreamingMarkdown(renderer)
+    const { end } = advance(stream, text, 0, 7_001, 1_000, () => 0)
+    expect(end).toBe(7_001)
+    const other = createStreamingMarkdown(renderer)
+    const first = advance(other, text, 0, text.length, 0, () => 0)
+    expect(first.end % 2).toBe(0)
+  })
+
+  it('combineUpdates: a reset in the second update wins; otherwise final blocks add up and needs merge', () => {
+    const needs = (math: boolean, ...languages: string[]) => ({ math, languages: new Set(languages) })
+    const a: StreamingUpdate = { reset: true, newlyFinalHtml: ['<p>1</p>'], tailHtml: '<p>t</p>', replaced: [], needs: needs(true, 'js') }
+    const b: StreamingUpdate = { reset: false, newlyFinalHtml: ['<p>2</p>'], tailHtml: '<p>u</p>', replaced: [{ index: 0, html: '<p>1!</p>' }], needs: needs(false, 'py') }
+    const both = combineUpdates(a, b)
+    expect(both).toMatchObject({ reset: true, newlyFinalHtml: ['<p>1</p>', '<p>2</p>'], tailHtml: '<p>u</p>', replaced: [{ index: 0, html: '<p>1!</p>' }] })
+    expect(both.needs.math).toBe(true)
+    expect([...both.needs.languages].sort()).toEqual(['js', 'py'])
+    expect(combineUpdates(b, { ...a, newlyFinalHtml: ['<p>x</p>'] }).newlyFinalHtml).toEqual(['<p>x</p>'])
   })
 })

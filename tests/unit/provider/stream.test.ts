@@ -611,6 +611,25 @@ describe('streamChat: network, timeouts and aborts', () => {
     ])
   })
 
+  it('a read of megabytes is parsed a piece at a time (other tasks run between), losing and reordering nothing', async () => {
+    // CRLF line ends and 4-byte characters, so pieces end inside CR LF pairs and surrogate pairs.
+    const words = Array.from({ length: 6_000 }, (_, i) => (i % 3 === 0 ? `😀${i}` : i % 3 === 1 ? `你好${i}` : `w${i}\r`))
+    const wire =
+      words.map((w) => sse({ choices: [{ index: 0, delta: { content: w } }] }).replace(/\n/g, '\r\n')).join('') +
+      sse({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }) +
+      'data: [DONE]\n\n'
+    expect(wire.length).toBeGreaterThan(200_000)
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 0)
+    const { fetch } = stubFetch(() => Promise.resolve(respond(byteStream([encode(wire)]))))
+    const events = await collect(streamChat(settingsFor(), TURNS, { fetch }))
+    clearInterval(timer)
+    const content = events.filter((e) => e.type === 'content')
+    expect(content.length).toBeGreaterThan(5)
+    expect(summarize(events)).toEqual({ content: words.join(''), reasoning: '', finishes: ['stop'], end: 'done' })
+    expect(ticks).toBeGreaterThan(0)
+  })
+
   it('the idle timer does not run while the consumer is busy between events', async () => {
     const wire = sse({ choices: [{ index: 0, delta: { content: 'a' } }] }) + sse({ choices: [{ index: 0, delta: { content: 'b' }, finish_reason: 'stop' }] })
     const { fetch } = stubFetch(respond(wire))
