@@ -62,6 +62,13 @@ export function fakeIntersectionObserver() {
     }
   }
   vi.stubGlobal('IntersectionObserver', FakeObserver)
+  const report = (target: Element, isIntersecting: boolean, height: number): void => {
+    for (const observer of observers) {
+      if (!observer.targets.has(target)) continue
+      const entry = { target, isIntersecting, intersectionRatio: isIntersecting ? 1 : 0, boundingClientRect: { height } }
+      observer.callback([entry as unknown as IntersectionObserverEntry], observer as unknown as IntersectionObserver)
+    }
+  }
   return {
     /** Whether any observer is watching `target` right now. */
     watching(target: Element): boolean {
@@ -69,11 +76,11 @@ export function fakeIntersectionObserver() {
     },
     /** Reports `target` as intersecting to every observer watching it. */
     bringNear(target: Element): void {
-      for (const observer of observers) {
-        if (!observer.targets.has(target)) continue
-        const entry = { target, isIntersecting: true, intersectionRatio: 1 } as unknown as IntersectionObserverEntry
-        observer.callback([entry], observer as unknown as IntersectionObserver)
-      }
+      report(target, true, 0)
+    },
+    /** Reports `target` as out of every watching observer's area, `height` px tall. */
+    sendFar(target: Element, height: number): void {
+      report(target, false, height)
     },
   }
 }

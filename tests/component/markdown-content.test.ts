@@ -114,6 +114,46 @@ describe('MarkdownContent while streaming', () => {
     expect(flat.map((el) => el.outerHTML)).toEqual([...oneShot.children].map((el) => el.outerHTML))
   })
 
+  it('parks a full group far from view off the page (its height kept) and brings the same blocks back near it', async () => {
+    const observer = fakeIntersectionObserver()
+    const viewport = document.body.appendChild(document.createElement('div'))
+    const paragraphs = Array.from({ length: 1000 }, (_, i) => `Paragraph ${i} with **bold** text.`)
+    const source = paragraphs.join('\n\n')
+    const { wrapper, root } = render({ source, streaming: true }, viewport)
+    frames.flush()
+    const groups = [...root.querySelectorAll<HTMLElement>(':scope > .md-group')]
+    expect(groups.length).toBe(3)
+    const [first, , last] = groups as [HTMLElement, HTMLElement, HTMLElement]
+    const blocks = [...first.children]
+    expect(blocks.length).toBe(200)
+
+    observer.sendFar(first, 4321)
+    expect(first.children.length).toBe(0)
+    expect(first.style.height).toBe('4321px')
+    expect(root.textContent).not.toContain('Paragraph 400 ')
+    // The group still filling is never parked: the stream writes into it.
+    observer.sendFar(last, 999)
+    expect(last.children.length).toBeGreaterThan(0)
+
+    observer.bringNear(first)
+    expect([...first.children]).toEqual(blocks)
+    expect(first.style.height).toBe('')
+
+    // The finished answer keeps parking; near view again, it holds every block in order.
+    observer.sendFar(first, 4321)
+    await update(wrapper, { streaming: false })
+    expect(first.children.length).toBe(0)
+    observer.bringNear(first)
+    const flat = [...root.children].flatMap((el) => (el.classList.contains('md-group') ? [...el.children] : [el]))
+    expect(flat.map((el) => el.textContent)).toEqual(paragraphs.map((p) => p.replace('**bold**', 'bold')))
+    // Going away, it puts its blocks back and stops watching.
+    observer.sendFar(first, 4321)
+    wrapper.unmount()
+    mounted.splice(mounted.indexOf(wrapper), 1)
+    expect(first.children.length).toBe(200)
+    expect(observer.watching(first)).toBe(false)
+  })
+
   it('keeps every finished block as the same element while the tail grows, and ends equal to a one-shot render', async () => {
     const { wrapper, root } = render({ source: '', streaming: true })
     const kept: Element[] = []
