@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { advance, combineUpdates, createStreamingMarkdown, createTextFeed, type StreamingUpdate } from '../../../src/core/markdown'
-import { fullRenderer } from './setup'
+import { createView, fullRenderer } from './setup'
 
 describe('createTextFeed', () => {
   it('gives all of a short text at once, and a huge one a slice at a time ending at a line end', () => {
@@ -47,26 +47,9 @@ describe('advance', () => {
     ),
   ].join('')
 
-  /** Applies updates as MarkdownContent does. */
-  function view() {
-    let final: string[] = []
-    let tail = ''
-    return {
-      apply(update: StreamingUpdate) {
-        if (update.reset) final = []
-        for (const { index, html } of update.replaced) final[index] = html
-        final.push(...update.newlyFinalHtml)
-        tail = update.tailHtml
-      },
-      get html() {
-        return final.join('') + tail
-      },
-    }
-  }
-
   it('a whole text fed in budgeted steps shows what a one-shot render shows', () => {
     const stream = createStreamingMarkdown(renderer)
-    const shown = view()
+    const shown = createView()
     let time = 0
     // Each step "takes" 10 ms, so a 24 ms budget stops after three steps.
     const clock = () => (time += 10)

@@ -4,7 +4,7 @@ import hljs from 'highlight.js/lib/core'
 import python from 'highlight.js/lib/languages/python'
 import javascript from 'highlight.js/lib/languages/javascript'
 import typescript from 'highlight.js/lib/languages/typescript'
-import { createHighlightJs, createMarkdownRenderer, type MarkdownRenderer } from '../../../src/core/markdown'
+import { createHighlightJs, createMarkdownRenderer, type MarkdownRenderer, type StreamingUpdate } from '../../../src/core/markdown'
 
 hljs.registerLanguage('python', python)
 hljs.registerLanguage('javascript', javascript)
@@ -18,4 +18,24 @@ export function fullRenderer(): MarkdownRenderer {
 /** A renderer before any lazy feature has loaded. */
 export function bareRenderer(): MarkdownRenderer {
   return createMarkdownRenderer()
+}
+
+/** Applies updates the way MarkdownContent does and returns the HTML it would show. */
+export function createView() {
+  let final: string[] = []
+  let tail = ''
+  return {
+    apply(update: StreamingUpdate) {
+      if (update.reset) final = []
+      for (const { index, html } of update.replaced) final[index] = html
+      final.push(...update.newlyFinalHtml)
+      tail = update.tailHtml
+    },
+    get finalHtml() {
+      return final.join('')
+    },
+    get html() {
+      return final.join('') + tail
+    },
+  }
 }

@@ -1,26 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createStreamingMarkdown, type MarkdownRenderer, type StreamingUpdate } from '../../../src/core/markdown'
-import { bareRenderer, fullRenderer } from './setup'
-
-/** Applies updates the way MarkdownContent does and returns the HTML it would show. */
-function createView() {
-  let final: string[] = []
-  let tail = ''
-  return {
-    apply(update: StreamingUpdate) {
-      if (update.reset) final = []
-      for (const { index, html } of update.replaced) final[index] = html
-      final.push(...update.newlyFinalHtml)
-      tail = update.tailHtml
-    },
-    get finalHtml() {
-      return final.join('')
-    },
-    get html() {
-      return final.join('') + tail
-    },
-  }
-}
+import { createStreamingMarkdown, type MarkdownRenderer } from '../../../src/core/markdown'
+import { bareRenderer, createView, fullRenderer } from './setup'
 
 /** Deterministic pseudo-random chunk sizes. */
 function* chunks(text: string, seed: number, maxSize = 12): Generator<string> {
